@@ -61,7 +61,8 @@ describe('parseCertificate', () => {
     const der = derOf(rsaHostCaPem);
     for (let i = 0; i < 2000; i++) {
       const mutated = der.slice();
-      mutated[(i * 7919) % mutated.length] ^= 1 << (i % 8);
+      const index = (i * 7919) % mutated.length;
+      mutated[index] = mutated[index]! ^ (1 << (i % 8));
       try {
         parseCertificate(mutated);
       } catch (error) {
