@@ -1,0 +1,31 @@
+import type { WebmailDatabase } from './database';
+import type { IdentityRecord } from './schema';
+
+export class IdentityRepository {
+  constructor(private readonly db: WebmailDatabase) {}
+
+  list(): Promise<IdentityRecord[]> {
+    return this.db.getAll('identities');
+  }
+
+  get(address: string): Promise<IdentityRecord | undefined> {
+    return this.db.get('identities', address);
+  }
+
+  async put(identity: IdentityRecord): Promise<void> {
+    await this.db.put('identities', identity);
+  }
+
+  /** Forgets the identity and everything stored for it in this browser. */
+  async delete(address: string): Promise<void> {
+    const tx = this.db.transaction(['identities', 'messages', 'outbox', 'drafts', 'tagQueue'], 'readwrite');
+    await tx.objectStore('identities').delete(address);
+    for (const name of ['messages', 'outbox', 'drafts', 'tagQueue'] as const) {
+      const index = tx.objectStore(name).index('owner');
+      for (let cursor = await index.openCursor(address); cursor; cursor = await cursor.continue()) {
+        await cursor.delete();
+      }
+    }
+    await tx.done;
+  }
+}

@@ -1,0 +1,124 @@
+import type { DBSchema } from 'idb';
+
+/**
+ * The page's IndexedDB schema. Every store is keyed so that one browser can hold several identities side by
+ * side: records that belong to a mailbox carry its address as `owner`.
+ */
+
+/** How an identity came into this browser; a self-signed one can send but has no mailbox to read. */
+export type IdentityOrigin = 'registered' | 'imported' | 'self-signed';
+
+export interface IdentityRecord {
+  /** The mailbox address `mailbox@host[:port]`, also the key. */
+  address: string;
+  displayName?: string;
+  /** DER certificates, leaf first. */
+  certificateChain: Uint8Array[];
+  /** Non-extractable: structured clone keeps it usable after a reload without exposing its bytes. */
+  privateKey: CryptoKey;
+  /** SHA-256 of the leaf certificate DER, lowercase hex (the Misfin fingerprint). */
+  fingerprint: string;
+  origin: IdentityOrigin;
+  createdAt: number;
+}
+
+/** Same shape as trust/host-pins HostPin: TOFU pin per host:port. */
+export interface HostPinRecord {
+  host: string;
+  port: number;
+  certSha256: string;
+  spkiSha256: string;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export type VerificationMethod = 'first-use' | 'probe' | 'trust-list' | 'manual';
+
+export interface ContactRecord {
+  /** Normalised `mailbox@host[:port]`. */
+  address: string;
+  displayName?: string;
+  fingerprint?: string;
+  firstSeen: number;
+  lastSeen: number;
+  verifiedBy: VerificationMethod;
+}
+
+export interface MessageRecord {
+  /** The identity address this message belongs to. */
+  owner: string;
+  /** The GMAP id (opaque, chosen by the host). */
+  id: string;
+  /** GMAP tags as the host last reported them, plus local changes not yet sent. */
+  tags: string[];
+  /** The message in Misfin(C) wire form, as GMAP returned it. */
+  raw: string;
+  subject: string;
+  fromAddress: string;
+  fromName?: string;
+  /** Milliseconds since the epoch; 0 when the message has no readable timestamp. */
+  receivedAt: number;
+  threadKey: string;
+}
+
+export type OutboxState = 'queued' | 'sending' | 'needs-confirmation' | 'failed';
+
+export interface OutboxRecord {
+  id: string;
+  /** The sending identity. */
+  owner: string;
+  /** One recipient per record: each gets its own connection (spec §1.1). */
+  to: string;
+  /** Every recipient of the message, for the recipients line. */
+  recipients?: string[];
+  senders?: { address: string; name?: string }[];
+  timestamps?: string[];
+  body: string;
+  /** Whether this is the copy for the owner's own Sent folder (mail to gmap@HOST). */
+  sentCopy: boolean;
+  state: OutboxState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastStatus?: number;
+  lastMessage?: string;
+  /** For 30/31: the address the host asked us to use. */
+  redirect?: string;
+  createdAt: number;
+}
+
+export interface DraftRecord {
+  id: string;
+  owner: string;
+  to: string;
+  subject: string;
+  body: string;
+  updatedAt: number;
+}
+
+export type TagAction = { kind: 'tag' | 'untag'; tag: string } | { kind: 'delete' };
+
+export interface TagChangeRecord {
+  seq?: number;
+  owner: string;
+  messageId: string;
+  action: TagAction;
+  createdAt: number;
+}
+
+export interface SettingRecord {
+  key: string;
+  value: unknown;
+}
+
+export interface WebmailDB extends DBSchema {
+  identities: { key: string; value: IdentityRecord };
+  hostPins: { key: [string, number]; value: HostPinRecord };
+  contacts: { key: string; value: ContactRecord };
+  messages: { key: [string, string]; value: MessageRecord; indexes: { owner: string } };
+  outbox: { key: string; value: OutboxRecord; indexes: { owner: string } };
+  drafts: { key: string; value: DraftRecord; indexes: { owner: string } };
+  tagQueue: { key: number; value: TagChangeRecord; indexes: { owner: string } };
+  settings: { key: string; value: SettingRecord };
+}
+
+export const DB_NAME = 'misfin-webmail';
