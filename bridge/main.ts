@@ -1,31 +1,41 @@
+// `npm run bridge -- [options]`: runs the bridge from flags and environment (see options.ts for the list).
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { OptionsError, parseCommandLine, usage } from './options';
 import { startBridge } from './server';
 
-const usage = `Usage: npm run bridge -- [options]
-
-  --listen ADDR   address to listen on (default 127.0.0.1, env BRIDGE_LISTEN)
-  --port N        port to listen on (default 8080, env BRIDGE_PORT)
-  --root DIR      directory with the built page (default build)
-  --help          show this help`;
-
-const { values } = parseArgs({
-  options: {
-    listen: { type: 'string', default: process.env.BRIDGE_LISTEN ?? '127.0.0.1' },
-    port: { type: 'string', default: process.env.BRIDGE_PORT ?? '8080' },
-    root: { type: 'string', default: 'build' },
-    help: { type: 'boolean', default: false },
-  },
-});
-
-if (values.help) {
+let parsed;
+try {
+  parsed = parseCommandLine(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof OptionsError)) throw error;
+  console.error(`bridge: ${error.message}\n\n${usage}`);
+  process.exit(2);
+}
+if (parsed.help) {
   console.log(usage);
   process.exit(0);
 }
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`bridge: --port must be a number from 0 to 65535, got ${values.port}`);
-  process.exit(2);
+const options = parsed.options;
+if (parsed.tlsFiles) {
+  try {
+    options.tls = { cert: readFileSync(parsed.tlsFiles.cert), key: readFileSync(parsed.tlsFiles.key) };
+  } catch (error) {
+    console.error(`bridge: cannot read the TLS certificate or key: ${(error as Error).message}`);
+    process.exit(2);
+  }
 }
-const bridge = await startBridge({ listen: values.listen, port, root: resolve(values.root) });
+if (options.root) options.root = resolve(options.root);
+const loopback = /^(127\.|::1$|localhost$)/.test(options.listen);
+if (!loopback && !options.origins && !options.trustProxy)
+  console.error(
+    'bridge: listening beyond loopback without --origin; only pages reached by an IP address can open tunnels',
+  );
+const bridge = await startBridge(options);
 console.log(`bridge: serving the page at ${bridge.url}`);
+
+const stop = () => {
+  bridge.close().then(() => process.exit(0));
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

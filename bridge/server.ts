@@ -1,42 +1,190 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The bridge's HTTP(S) server: the built page on every path, the tunnel on /tunnel, and a Clear-Site-Data
+// endpoint for sign-out. It keeps no state beyond the open tunnels themselves, so any number of copies can
+// run behind a load balancer.
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { CloseCode } from './close-codes';
+import { parseAllowList, parseTarget, TargetError, type DestinationPolicy } from './destination';
+import { clientIp, TunnelLimits } from './limits';
+import { stdoutLog } from './log';
+import { defaults, parseOrigin, type BridgeOptions, type LookupFunction } from './options';
+import { isOriginAllowed } from './origin';
 import { createStaticHandler, securityHeaders } from './static-files';
+import { openTunnel, type Tunnel, type TunnelSettings } from './tunnel';
 
-export interface BridgeOptions {
-  listen: string;
-  port: number;
-  /** Directory holding the built page. */
-  root: string;
-}
+export type { BridgeOptions } from './options';
 
 export interface RunningBridge {
   server: Server;
+  /** The page's address, e.g. http://127.0.0.1:8080/ */
   url: string;
+  /** Open tunnels right now. */
+  openTunnels(): number;
+  /** Stops listening and closes every tunnel with 1001. */
   close(): Promise<void>;
 }
 
+const defaultLookup: LookupFunction = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+
+const statusText: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  426: 'Upgrade Required',
+};
+
+/** Answers an upgrade request that will not become a tunnel, on the raw socket, and hangs up. */
+function refuseUpgrade(socket: Socket, status: number, message: string): void {
+  if (socket.writable) {
+    const body = `${message}\n`;
+    socket.end(
+      `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\nConnection: close\r\n` +
+        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroySoon();
+}
+
+function schemeOf(request: IncomingMessage, tls: boolean, trustProxy: boolean): 'http' | 'https' {
+  if (tls) return 'https';
+  const forwarded = request.headers['x-forwarded-proto'];
+  if (trustProxy && typeof forwarded === 'string' && forwarded.split(',')[0]?.trim() === 'https')
+    return 'https';
+  return 'http';
+}
+
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
-  const serveStatic = createStaticHandler(options.root);
-  const server = createServer((req, res) => {
-    if (req.url === '/sign-out' && req.method === 'POST') {
-      res.writeHead(204, { ...securityHeaders(), 'Clear-Site-Data': '"cache", "cookies", "storage"' });
+  const tls = options.tls !== undefined;
+  const trustProxy = options.trustProxy ?? false;
+  const origins = options.origins?.map(parseOrigin);
+  const policy: DestinationPolicy = {
+    ports: new Set(options.ports ?? defaults.ports),
+    allow: parseAllowList(options.allow ?? []),
+    allowIpLiterals: options.allowIpLiterals ?? false,
+    lookup: options.lookup ?? defaultLookup,
+  };
+  const settings: TunnelSettings = {
+    policy,
+    connectTimeoutMs: options.connectTimeoutMs ?? defaults.connectTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? defaults.idleTimeoutMs,
+    maxLifetimeMs: options.maxLifetimeMs ?? defaults.maxLifetimeMs,
+    bufferLimitBytes: options.bufferLimitBytes ?? defaults.bufferLimitBytes,
+    log: options.log ?? stdoutLog,
+  };
+  const limits = new TunnelLimits(
+    options.maxTunnels ?? defaults.maxTunnels,
+    options.maxTunnelsPerIp ?? defaults.maxTunnelsPerIp,
+  );
+  const tunnels = new Set<Tunnel>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: options.maxMessageBytes ?? defaults.maxMessageBytes,
+    clientTracking: false,
+    skipUTF8Validation: true,
+  });
+
+  const serveStatic = options.root ? createStaticHandler(options.root, { hsts: tls }) : null;
+  const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/sign-out') {
+      // anchors §5.5: the server half of signing out; the page also clears IndexedDB itself.
+      if (req.method !== 'POST') {
+        res.writeHead(405, { ...securityHeaders(), Allow: 'POST', 'Content-Type': 'text/plain' });
+        res.end('use POST\n');
+        return;
+      }
+      res.writeHead(204, {
+        ...securityHeaders(),
+        'Cache-Control': 'no-store',
+        'Clear-Site-Data': '"cache", "cookies", "storage"',
+      });
       res.end();
+      return;
+    }
+    if (path === '/tunnel') {
+      res.writeHead(426, { ...securityHeaders(), Upgrade: 'websocket', 'Content-Type': 'text/plain' });
+      res.end('this endpoint only speaks WebSocket\n');
+      return;
+    }
+    if (!serveStatic) {
+      res.writeHead(404, { ...securityHeaders(), 'Content-Type': 'text/plain' });
+      res.end('not found\n');
       return;
     }
     serveStatic(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end('internal error\n');
     });
+  };
+  const server: Server = tls
+    ? (createHttpsServer(
+        { cert: options.tls!.cert, key: options.tls!.key },
+        handleRequest,
+      ) as unknown as Server)
+    : createServer(handleRequest);
+  // A slow client may not hold a connection open by dribbling headers (anchors §5.8: read-header timeout).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '', 'http://bridge.invalid');
+    } catch {
+      return refuseUpgrade(socket, 400, 'bad request path');
+    }
+    if (url.pathname !== '/tunnel') return refuseUpgrade(socket, 404, 'the tunnel is at /tunnel');
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+      return refuseUpgrade(socket, 400, 'only WebSocket upgrades are accepted');
+    const scheme = schemeOf(req, tls, trustProxy);
+    if (!isOriginAllowed({ origin: req.headers.origin, host: req.headers.host, scheme }, origins))
+      return refuseUpgrade(socket, 403, 'this origin may not open tunnels');
+    let target;
+    try {
+      target = parseTarget(url.searchParams);
+    } catch (error) {
+      return refuseUpgrade(socket, 400, error instanceof TargetError ? error.message : 'bad request');
+    }
+    const ip = clientIp(req, trustProxy);
+    // ws completes a valid handshake synchronously (no verifyClient), so the slot is taken and checked
+    // before the next upgrade is looked at; a malformed handshake gets ws's own 400 and no callback.
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const slot = limits.acquire(ip);
+      if (!slot.ok) {
+        ws.close(CloseCode.limit, slot.reason);
+        return;
+      }
+      const tunnel = openTunnel(ws, target, ip, settings, () => {
+        tunnels.delete(tunnel);
+        limits.release(ip);
+      });
+      tunnels.add(tunnel);
+    });
   });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.listen, () => resolve());
+    server.listen(options.port, options.listen, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     server,
-    url: `http://${host}:${address.port}/`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    url: `${tls ? 'https' : 'http'}://${host}:${address.port}/`,
+    openTunnels: () => limits.open,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const tunnel of tunnels) tunnel.shutdown();
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }

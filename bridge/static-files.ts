@@ -56,8 +56,12 @@ export function securityHeaders(scriptHashes: string[] = []): Record<string, str
  * Serves the built single-page app from `root`. Hashed assets under `_app/immutable/` are cached for a
  * year; everything else is revalidated. Unknown paths fall back to index.html so client routes work.
  */
-export function createStaticHandler(root: string) {
+export function createStaticHandler(root: string, options: { hsts?: boolean } = {}) {
   const rootPath = normalize(root + sep);
+  // Over HTTPS, tell the browser never to fall back to plain HTTP (RFC 6797).
+  const transport: Record<string, string> = options.hsts
+    ? { 'Strict-Transport-Security': 'max-age=31536000' }
+    : {};
   let scriptHashes: string[] = [];
   try {
     scriptHashes = inlineScriptHashes(readFileSync(join(rootPath, 'index.html'), 'utf8'));
@@ -107,6 +111,7 @@ export function createStaticHandler(root: string) {
     const immutable = pathname.startsWith('/_app/immutable/');
     res.writeHead(200, {
       ...securityHeaders(scriptHashes),
+      ...transport,
       'Content-Type': contentTypes[extname(filePath)] ?? 'application/octet-stream',
       'Content-Length': String(info.size),
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',

@@ -1,0 +1,133 @@
+// Helpers shared by the bridge's integration tests and benchmark: a loopback TCP echo server, WebSocket
+// clients for the tunnel, and waits that always time out instead of hanging.
+import { createServer, type Server, type Socket } from 'node:net';
+import { WebSocket } from 'ws';
+
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export interface TcpServer {
+  port: number;
+  server: Server;
+  sockets: Set<Socket>;
+  close(): Promise<void>;
+}
+
+/** A TCP server on 127.0.0.1 and a port the OS picks; `onSocket` decides what it does (default: echo). */
+export async function startTcpServer(
+  onSocket: (socket: Socket) => void = (s) => s.pipe(s),
+): Promise<TcpServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return {
+    port: address.port,
+    server,
+    sockets,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The tunnel URL for a bridge base URL (http/https) and a destination. */
+export function tunnelUrl(bridgeUrl: string, host: string, port: number | string): string {
+  const url = new URL(bridgeUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = '/tunnel';
+  url.search = new URLSearchParams({ host, port: String(port) }).toString();
+  return url.toString();
+}
+
+/** The Origin a page served by this bridge would send. */
+export function originOf(bridgeUrl: string): string {
+  return new URL(bridgeUrl).origin;
+}
+
+export function connectTunnel(
+  bridgeUrl: string,
+  host: string,
+  port: number | string,
+  options: { origin?: string; ca?: string | Buffer; headers?: Record<string, string> } = {},
+): WebSocket {
+  return new WebSocket(tunnelUrl(bridgeUrl, host, port), {
+    origin: options.origin ?? originOf(bridgeUrl),
+    perMessageDeflate: false,
+    ...(options.ca ? { ca: options.ca } : {}),
+    headers: options.headers,
+  });
+}
+
+export function opened(ws: WebSocket, ms = 5_000): Promise<void> {
+  return within(
+    new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    }),
+    ms,
+    'the WebSocket to open',
+  );
+}
+
+export function closed(ws: WebSocket, ms = 5_000): Promise<{ code: number; reason: string }> {
+  return within(
+    new Promise((resolve) => {
+      ws.on('error', () => {});
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') }));
+    }),
+    ms,
+    'the WebSocket to close',
+  );
+}
+
+/** Resolves with the HTTP status when the server refuses the upgrade. */
+export function refusedStatus(ws: WebSocket, ms = 5_000): Promise<number> {
+  return within(
+    new Promise((resolve, reject) => {
+      ws.once('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+      });
+      ws.once('open', () => reject(new Error('the upgrade was accepted')));
+      ws.on('error', () => {});
+    }),
+    ms,
+    'the upgrade to be refused',
+  );
+}
+
+/** Collects `total` bytes from a WebSocket. */
+export function receive(ws: WebSocket, total: number, ms = 10_000): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  return within(
+    new Promise((resolve) => {
+      const onMessage = (data: Buffer) => {
+        chunks.push(data);
+        length += data.length;
+        if (length >= total) {
+          ws.off('message', onMessage);
+          resolve(Buffer.concat(chunks));
+        }
+      };
+      ws.on('message', onMessage);
+    }),
+    ms,
+    `${total} bytes`,
+  );
+}
