@@ -1,0 +1,84 @@
+// ClientHello (RFC 8446 §4.1.2) with the profile of tls-notes §5.1. The extension list can be rewritten by
+// a hook so RFC 8448 traces, which carry extra extensions, can be reproduced byte for byte.
+import { ByteWriter } from '../bytes/writer';
+import { encodeExtensions, ExtensionType, type Extension } from './extensions';
+import { encodeHandshake, HandshakeType } from './handshake-framing';
+import type { EphemeralKeyShare } from './key-share';
+
+export interface ClientHelloParameters {
+  random: Uint8Array;
+  sessionId: Uint8Array;
+  cipherSuites: readonly number[];
+  serverName: string;
+  supportedGroups: readonly number[];
+  keyShares: readonly EphemeralKeyShare[];
+  signatureAlgorithms: readonly number[];
+  /** Echoed from a HelloRetryRequest (§4.2.2). */
+  cookie?: Uint8Array;
+}
+
+/** 1 for the first ClientHello, 2 for the one answering a HelloRetryRequest. */
+export type ClientHelloHook = (extensions: Extension[], attempt: 1 | 2) => Extension[];
+
+const encoder = new TextEncoder();
+
+export function serverNameExtension(hostName: string): Extension {
+  // RFC 6066 §3: a HostName without a trailing dot.
+  const name = encoder.encode(hostName.replace(/\.$/, ''));
+  return {
+    type: ExtensionType.serverName,
+    data: new ByteWriter().vec16((w) => w.u8(0).vec16((x) => x.bytes(name))).finish(),
+  };
+}
+
+export function defaultClientHelloExtensions(p: ClientHelloParameters): Extension[] {
+  const extensions: Extension[] = [
+    serverNameExtension(p.serverName),
+    {
+      type: ExtensionType.supportedGroups,
+      data: new ByteWriter().vec16((w) => p.supportedGroups.forEach((g) => w.u16(g))).finish(),
+    },
+    {
+      type: ExtensionType.keyShare,
+      data: new ByteWriter()
+        .vec16((w) => {
+          for (const share of p.keyShares) w.u16(share.group).vec16((x) => x.bytes(share.publicKey));
+        })
+        .finish(),
+    },
+    { type: ExtensionType.supportedVersions, data: Uint8Array.of(2, 0x03, 0x04) },
+    {
+      type: ExtensionType.signatureAlgorithms,
+      data: new ByteWriter().vec16((w) => p.signatureAlgorithms.forEach((s) => w.u16(s))).finish(),
+    },
+  ];
+  if (p.cookie) {
+    const cookie = p.cookie;
+    extensions.push({
+      type: ExtensionType.cookie,
+      data: new ByteWriter().vec16((w) => w.bytes(cookie)).finish(),
+    });
+  }
+  return extensions;
+}
+
+/** The ClientHello handshake message (with its 4-byte header) and the extension types it carries. */
+export function encodeClientHello(
+  p: ClientHelloParameters,
+  attempt: 1 | 2,
+  hook?: ClientHelloHook,
+): { message: Uint8Array; extensionTypes: Set<number> } {
+  let extensions = defaultClientHelloExtensions(p);
+  if (hook) extensions = hook(extensions, attempt);
+  const body = new ByteWriter(512)
+    .u16(0x0303)
+    .bytes(p.random)
+    .vec8((w) => w.bytes(p.sessionId))
+    .vec16((w) => p.cipherSuites.forEach((suite) => w.u16(suite)))
+    .vec8((w) => w.u8(0));
+  encodeExtensions(body, extensions);
+  return {
+    message: encodeHandshake(HandshakeType.clientHello, body.finish()),
+    extensionTypes: new Set(extensions.map((e) => e.type)),
+  };
+}

@@ -1,0 +1,393 @@
+// The client handshake state machine (RFC 8446 Appendix A.1):
+//   START → WAIT_SH (→ HRR → WAIT_SH) → WAIT_EE → WAIT_CERT_CR → WAIT_CERT → WAIT_CV → WAIT_FINISHED → CONNECTED
+// Each message is checked against the state; anything else is unexpected_message.
+import { toHex } from '../bytes/hex';
+import { equalBytes } from '../bytes/concat';
+import { ByteReaderError } from '../bytes/reader';
+import { parseCertificate as parseX509, type Certificate as X509Certificate } from '../identity/x509';
+import { Alert } from './alerts';
+import { RecordProtection } from './aead';
+import { cipherSuites, type CipherSuite } from './cipher-suites';
+import { chooseClientScheme, signCertificateVerify } from './client-auth';
+import { encodeClientHello, type ClientHelloHook } from './client-hello';
+import { protocolError, TlsError } from './errors';
+import { HandshakeType, type HandshakeMessage } from './handshake-framing';
+import {
+  encodeCertificate,
+  encodeCertificateVerify,
+  encodeFinished,
+  parseCertificate,
+  parseCertificateRequest,
+  parseCertificateVerify,
+  parseEncryptedExtensions,
+  type CertificateRequest,
+} from './handshake-messages';
+import { groupName, isSupportedGroup, type EphemeralKeyShare, type KeyShareFactory } from './key-share';
+import {
+  deriveApplicationSecrets,
+  deriveHandshakeSecrets,
+  deriveSecret,
+  digest,
+  finishedVerifyData,
+  type ApplicationSecrets,
+} from './key-schedule';
+import { parseServerHello, type ServerHello } from './server-hello';
+import { certificateVerifyContent, verifyServerSignature } from './signature-verify';
+import { Transcript } from './transcript';
+import type { ClientIdentity, ServerCertificateInfo, VerifyServer } from './types';
+
+export type HandshakeState =
+  | 'start'
+  | 'wait_server_hello'
+  | 'wait_encrypted_extensions'
+  | 'wait_certificate_or_request'
+  | 'wait_certificate'
+  | 'wait_certificate_verify'
+  | 'wait_finished'
+  | 'connected';
+
+/** What the handshake needs from the record layer around it. */
+export interface HandshakeHost {
+  sendPlaintextHandshake(message: Uint8Array, legacyRecordVersion: number): void;
+  sendProtectedHandshake(message: Uint8Array): void;
+  /** Installs new read keys; throws unexpected_message unless at a record boundary (§5.1). */
+  setReadProtection(protection: RecordProtection): void;
+  setWriteProtection(protection: RecordProtection): void;
+  /** Key log in NSS SSLKEYLOGFILE labels (plus a few of our own), for tests and debugging. */
+  logSecret(label: string, secret: Uint8Array): void;
+}
+
+export interface HandshakeConfig {
+  serverName: string;
+  port: number;
+  identity?: ClientIdentity;
+  verifyServer: VerifyServer;
+  random: (length: number) => Uint8Array;
+  keyShares: KeyShareFactory;
+  cipherSuites: readonly number[];
+  supportedGroups: readonly number[];
+  keyShareGroups: readonly number[];
+  signatureAlgorithms: readonly number[];
+  legacySessionId: Uint8Array;
+  clientHelloHook?: ClientHelloHook;
+}
+
+export class ClientHandshake {
+  state: HandshakeState = 'start';
+  suite?: CipherSuite;
+  server?: ServerCertificateInfo;
+  applicationSecrets?: ApplicationSecrets;
+  resumptionMasterSecret?: Uint8Array;
+  certificateRequested = false;
+  clientCertificateSent = false;
+
+  private readonly transcript = new Transcript();
+  private random: Uint8Array = new Uint8Array(0);
+  private shares: EphemeralKeyShare[] = [];
+  private offeredExtensions = new Set<number>();
+  private retried = false;
+  private helloRetry?: ServerHello;
+  private handshakeSecret?: Uint8Array;
+  private clientHandshakeSecret?: Uint8Array;
+  private serverHandshakeSecret?: Uint8Array;
+  private certificateRequest?: CertificateRequest;
+  private serverChain: Uint8Array[] = [];
+  private leaf?: X509Certificate;
+
+  constructor(
+    private readonly config: HandshakeConfig,
+    private readonly host: HandshakeHost,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.state !== 'start') throw new Error('handshake already started');
+    this.random = this.config.random(32);
+    for (const group of this.config.keyShareGroups)
+      this.shares.push(await this.config.keyShares.create(group));
+    this.sendClientHello(1);
+    this.state = 'wait_server_hello';
+  }
+
+  private sendClientHello(attempt: 1 | 2, cookie?: Uint8Array): void {
+    const { message, extensionTypes } = encodeClientHello(
+      {
+        random: this.random,
+        sessionId: this.config.legacySessionId,
+        cipherSuites: this.config.cipherSuites,
+        serverName: this.config.serverName,
+        supportedGroups: this.config.supportedGroups,
+        keyShares: this.shares,
+        signatureAlgorithms: this.config.signatureAlgorithms,
+        cookie,
+      },
+      attempt,
+      this.config.clientHelloHook,
+    );
+    this.offeredExtensions = extensionTypes;
+    this.transcript.add(message);
+    // The first ClientHello goes out with record version 0x0301 for old middleboxes (§5.1).
+    this.host.sendPlaintextHandshake(message, attempt === 1 ? 0x0301 : 0x0303);
+  }
+
+  async handle(message: HandshakeMessage): Promise<void> {
+    try {
+      await this.dispatch(message);
+    } catch (error) {
+      if (error instanceof ByteReaderError) throw protocolError(Alert.decodeError, error.message, error);
+      throw error;
+    }
+  }
+
+  private unexpected(message: HandshakeMessage): TlsError {
+    return protocolError(
+      Alert.unexpectedMessage,
+      `unexpected handshake message type ${message.type} while in state ${this.state}`,
+    );
+  }
+
+  private async dispatch(message: HandshakeMessage): Promise<void> {
+    switch (this.state) {
+      case 'wait_server_hello':
+        if (message.type !== HandshakeType.serverHello) throw this.unexpected(message);
+        return this.onServerHello(message);
+      case 'wait_encrypted_extensions':
+        if (message.type !== HandshakeType.encryptedExtensions) throw this.unexpected(message);
+        parseEncryptedExtensions(message.body, this.offeredExtensions);
+        this.transcript.add(message.raw);
+        this.state = 'wait_certificate_or_request';
+        return;
+      case 'wait_certificate_or_request':
+        if (message.type === HandshakeType.certificateRequest) {
+          this.certificateRequest = parseCertificateRequest(message.body);
+          this.certificateRequested = true;
+          this.transcript.add(message.raw);
+          this.state = 'wait_certificate';
+          return;
+        }
+        if (message.type !== HandshakeType.certificate) throw this.unexpected(message);
+        return this.onCertificate(message);
+      case 'wait_certificate':
+        if (message.type !== HandshakeType.certificate) throw this.unexpected(message);
+        return this.onCertificate(message);
+      case 'wait_certificate_verify':
+        if (message.type !== HandshakeType.certificateVerify) throw this.unexpected(message);
+        return this.onCertificateVerify(message);
+      case 'wait_finished':
+        if (message.type !== HandshakeType.finished) throw this.unexpected(message);
+        return this.onFinished(message);
+      default:
+        throw this.unexpected(message);
+    }
+  }
+
+  private async onServerHello(message: HandshakeMessage): Promise<void> {
+    const hello = parseServerHello(message.body, {
+      sessionId: this.config.legacySessionId,
+      cipherSuites: this.config.cipherSuites.filter((code) => cipherSuites[code] !== undefined),
+      extensionTypes: this.offeredExtensions,
+    });
+    const suite = cipherSuites[hello.cipherSuite] as CipherSuite;
+    if (hello.isHelloRetryRequest) return this.onHelloRetryRequest(hello, message, suite);
+    // §4.1.4: the ServerHello after an HRR must keep the HRR's cipher suite.
+    if (this.helloRetry && this.helloRetry.cipherSuite !== hello.cipherSuite) {
+      throw protocolError(
+        Alert.illegalParameter,
+        'ServerHello cipher suite differs from the HelloRetryRequest',
+      );
+    }
+    const serverShare = hello.keyShare as { group: number; keyExchange: Uint8Array };
+    const ourShare = this.shares.find((share) => share.group === serverShare.group);
+    if (!ourShare) {
+      throw protocolError(
+        Alert.illegalParameter,
+        `server key share uses ${groupName(serverShare.group)}, not offered`,
+      );
+    }
+    this.suite = suite;
+    this.transcript.add(message.raw);
+    const sharedSecret = await ourShare.deriveSharedSecret(serverShare.keyExchange);
+    const helloHash = await this.transcript.hash(suite.hash);
+    const secrets = await deriveHandshakeSecrets(suite.hash, sharedSecret, helloHash);
+    this.handshakeSecret = secrets.handshakeSecret;
+    this.clientHandshakeSecret = secrets.clientHandshakeTrafficSecret;
+    this.serverHandshakeSecret = secrets.serverHandshakeTrafficSecret;
+    this.host.logSecret('HANDSHAKE_SECRET', secrets.handshakeSecret);
+    this.host.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.clientHandshakeTrafficSecret);
+    this.host.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', secrets.serverHandshakeTrafficSecret);
+    const [read, write] = await Promise.all([
+      RecordProtection.fromSecret(suite, secrets.serverHandshakeTrafficSecret),
+      RecordProtection.fromSecret(suite, secrets.clientHandshakeTrafficSecret),
+    ]);
+    this.host.setReadProtection(read);
+    this.host.setWriteProtection(write);
+    this.shares = [];
+    this.state = 'wait_encrypted_extensions';
+  }
+
+  private async onHelloRetryRequest(
+    hello: ServerHello,
+    message: HandshakeMessage,
+    suite: CipherSuite,
+  ): Promise<void> {
+    if (this.retried) throw protocolError(Alert.unexpectedMessage, 'second HelloRetryRequest');
+    this.retried = true;
+    const group = hello.selectedGroup;
+    if (group === undefined && !hello.cookie) {
+      // §4.1.4: an HRR that would not change the ClientHello is illegal.
+      throw protocolError(Alert.illegalParameter, 'HelloRetryRequest asks for no change');
+    }
+    if (group !== undefined) {
+      if (!this.config.supportedGroups.includes(group) || !isSupportedGroup(group)) {
+        throw protocolError(
+          Alert.illegalParameter,
+          `HelloRetryRequest selects ${groupName(group)}, not offered`,
+        );
+      }
+      if (this.shares.some((share) => share.group === group)) {
+        throw protocolError(
+          Alert.illegalParameter,
+          `HelloRetryRequest selects ${groupName(group)}, already shared`,
+        );
+      }
+    }
+    this.helloRetry = hello;
+    await this.transcript.replaceWithMessageHash(suite.hash);
+    this.transcript.add(message.raw);
+    if (group !== undefined) this.shares = [await this.config.keyShares.create(group)];
+    this.sendClientHello(2, hello.cookie);
+  }
+
+  private async onCertificate(message: HandshakeMessage): Promise<void> {
+    const chain = parseCertificate(message.body);
+    let leaf: X509Certificate;
+    try {
+      leaf = parseX509(chain[0] as Uint8Array);
+    } catch (cause) {
+      throw protocolError(Alert.badCertificate, `server certificate does not parse: ${String(cause)}`, cause);
+    }
+    this.serverChain = chain;
+    this.leaf = leaf;
+    this.transcript.add(message.raw);
+    this.state = 'wait_certificate_verify';
+  }
+
+  private async onCertificateVerify(message: HandshakeMessage): Promise<void> {
+    const suite = this.suite as CipherSuite;
+    const leaf = this.leaf as X509Certificate;
+    const verify = parseCertificateVerify(message.body);
+    const content = certificateVerifyContent('server', await this.transcript.hash(suite.hash));
+    await verifyServerSignature(
+      verify.scheme,
+      this.config.signatureAlgorithms,
+      leaf.spki,
+      leaf.publicKeyAlgorithm,
+      content,
+      verify.signature,
+    );
+    this.transcript.add(message.raw);
+    this.state = 'wait_finished';
+  }
+
+  private async onFinished(message: HandshakeMessage): Promise<void> {
+    const suite = this.suite as CipherSuite;
+    const expected = await finishedVerifyData(
+      suite.hash,
+      this.serverHandshakeSecret as Uint8Array,
+      await this.transcript.hash(suite.hash),
+    );
+    if (!equalBytes(expected, message.body)) {
+      throw protocolError(Alert.decryptError, 'server Finished does not match the handshake transcript');
+    }
+    this.transcript.add(message.raw);
+    const serverFinishedHash = await this.transcript.hash(suite.hash);
+    const secrets = await deriveApplicationSecrets(
+      suite.hash,
+      this.handshakeSecret as Uint8Array,
+      serverFinishedHash,
+    );
+    this.applicationSecrets = secrets;
+    this.host.logSecret('MASTER_SECRET', secrets.masterSecret);
+    this.host.logSecret('CLIENT_TRAFFIC_SECRET_0', secrets.clientApplicationTrafficSecret);
+    this.host.logSecret('SERVER_TRAFFIC_SECRET_0', secrets.serverApplicationTrafficSecret);
+    this.host.logSecret('EXPORTER_SECRET', secrets.exporterMasterSecret);
+    // The server switches keys right after its Finished, so the next record must start fresh (§5.1).
+    this.host.setReadProtection(
+      await RecordProtection.fromSecret(suite, secrets.serverApplicationTrafficSecret),
+    );
+
+    // Server authenticated (signature + Finished); now the trust decision, before anything is released.
+    this.server = await this.serverInfo();
+    try {
+      await this.config.verifyServer(this.server);
+    } catch (cause) {
+      const name = cause instanceof Error ? cause.name : '';
+      const text = cause instanceof Error ? cause.message : String(cause);
+      throw new TlsError(name === 'HostKeyChangedError' ? 'untrusted_host_key' : 'bad_certificate', text, {
+        alert: Alert.badCertificate,
+        cause,
+      });
+    }
+    await this.sendClientFlight();
+    this.state = 'connected';
+  }
+
+  private async serverInfo(): Promise<ServerCertificateInfo> {
+    const leaf = this.leaf as X509Certificate;
+    const [certHash, spkiHash] = await Promise.all([
+      digest('SHA-256', leaf.der),
+      digest('SHA-256', leaf.spki),
+    ]);
+    return {
+      host: this.config.serverName,
+      port: this.config.port,
+      chain: this.serverChain,
+      certSha256: toHex(certHash),
+      spkiSha256: toHex(spkiHash),
+    };
+  }
+
+  private async sendClientFlight(): Promise<void> {
+    const suite = this.suite as CipherSuite;
+    const request = this.certificateRequest;
+    if (request) {
+      const identity = this.config.identity;
+      if (identity && identity.certificateChain.length > 0) {
+        const scheme = chooseClientScheme(identity, request.signatureAlgorithms);
+        const certificate = encodeCertificate(request.context, identity.certificateChain);
+        this.transcript.add(certificate);
+        this.host.sendProtectedHandshake(certificate);
+        const content = certificateVerifyContent('client', await this.transcript.hash(suite.hash));
+        const verify = encodeCertificateVerify(
+          scheme,
+          await signCertificateVerify(identity, scheme, content),
+        );
+        this.transcript.add(verify);
+        this.host.sendProtectedHandshake(verify);
+        this.clientCertificateSent = true;
+      } else {
+        // §4.4.2: without a suitable certificate the client sends an empty one and no CertificateVerify.
+        const empty = encodeCertificate(request.context, []);
+        this.transcript.add(empty);
+        this.host.sendProtectedHandshake(empty);
+      }
+    }
+    const verifyData = await finishedVerifyData(
+      suite.hash,
+      this.clientHandshakeSecret as Uint8Array,
+      await this.transcript.hash(suite.hash),
+    );
+    const finished = encodeFinished(verifyData);
+    this.transcript.add(finished);
+    this.host.sendProtectedHandshake(finished);
+    const secrets = this.applicationSecrets as ApplicationSecrets;
+    const [write, resumption] = await Promise.all([
+      RecordProtection.fromSecret(suite, secrets.clientApplicationTrafficSecret),
+      this.transcript
+        .hash(suite.hash)
+        .then((hash) => deriveSecret(suite.hash, secrets.masterSecret, 'res master', hash)),
+    ]);
+    this.resumptionMasterSecret = resumption;
+    this.host.logSecret('RESUMPTION_MASTER_SECRET', resumption);
+    this.host.setWriteProtection(write);
+  }
+}

@@ -1,0 +1,384 @@
+// The sans-IO TLS 1.3 client core: bytes from the peer go into feed(), records to send and application
+// data come out. No sockets and no timers here; client.ts drives it over a ByteTransport.
+import { concat } from '../bytes/concat';
+import { ByteReaderError } from '../bytes/reader';
+import { Alert, alertCodeName, encodeAlert } from './alerts';
+import { RecordProtection } from './aead';
+import { defaultCipherSuites, type CipherSuite } from './cipher-suites';
+import type { ClientHelloHook } from './client-hello';
+import { ClientHandshake, type HandshakeHost } from './client-state';
+import { protocolError, remoteAlertError, TlsError } from './errors';
+import { HandshakeBuffer, HandshakeType, type HandshakeMessage } from './handshake-framing';
+import {
+  encodeKeyUpdate,
+  parseKeyUpdate,
+  parseNewSessionTicket,
+  type SessionTicket,
+} from './handshake-messages';
+import { NamedGroup, webCryptoKeyShares, type KeyShareFactory } from './key-share';
+import { nextTrafficSecret } from './key-schedule';
+import {
+  ContentType,
+  maxPlaintextLength,
+  plaintextRecords,
+  RecordReader,
+  type RawRecord,
+} from './record-layer';
+import { offeredSignatureSchemes } from './signature-schemes';
+import type { ClientIdentity, ServerCertificateInfo, VerifyServer } from './types';
+
+export interface TlsCoreOptions {
+  serverName: string;
+  port: number;
+  identity?: ClientIdentity;
+  verifyServer: VerifyServer;
+  /** Random source for ClientHello.random (and nothing else); injectable for RFC 8448 replays. */
+  random?: (length: number) => Uint8Array;
+  keyShares?: KeyShareFactory;
+  cipherSuites?: number[];
+  supportedGroups?: number[];
+  keyShareGroups?: number[];
+  signatureAlgorithms?: number[];
+  legacySessionId?: Uint8Array;
+  clientHelloHook?: ClientHelloHook;
+  /** Receives traffic secrets under SSLKEYLOGFILE labels (tests, debugging). */
+  onSecret?: (label: string, secret: Uint8Array) => void;
+  now?: () => number;
+}
+
+export interface CoreOutput {
+  /** Records to write to the transport, in order. */
+  records: Uint8Array[];
+  /** Application data received, in order. */
+  data: Uint8Array[];
+  /** True once the server's close_notify arrived. */
+  closed: boolean;
+  /** Set when the connection failed; `records` then ends with the alert we send. */
+  error?: TlsError;
+}
+
+const defaultRandom = (length: number) => globalThis.crypto.getRandomValues(new Uint8Array(length));
+
+export class TlsClientCore implements HandshakeHost {
+  readonly handshake: ClientHandshake;
+  readonly tickets: SessionTicket[] = [];
+  private readonly records = new RecordReader();
+  private readonly handshakeBuffer = new HandshakeBuffer();
+  private readProtection?: RecordProtection;
+  private writeProtection?: RecordProtection;
+  private outgoing: (Uint8Array | Promise<Uint8Array>)[] = [];
+  private pendingHandshake: Uint8Array[] = [];
+  private data: Uint8Array[] = [];
+  private failure?: TlsError;
+  private peerClosed = false;
+  private localClosed = false;
+  private readSecret?: Uint8Array;
+  private writeSecret?: Uint8Array;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly options: TlsCoreOptions;
+
+  constructor(options: TlsCoreOptions) {
+    this.options = options;
+    this.handshake = new ClientHandshake(
+      {
+        serverName: options.serverName,
+        port: options.port,
+        identity: options.identity,
+        verifyServer: options.verifyServer,
+        random: options.random ?? defaultRandom,
+        keyShares: options.keyShares ?? webCryptoKeyShares,
+        cipherSuites: options.cipherSuites ?? defaultCipherSuites,
+        supportedGroups: options.supportedGroups ?? [
+          NamedGroup.x25519,
+          NamedGroup.secp256r1,
+          NamedGroup.secp384r1,
+        ],
+        keyShareGroups: options.keyShareGroups ?? [NamedGroup.x25519, NamedGroup.secp256r1],
+        signatureAlgorithms: options.signatureAlgorithms ?? offeredSignatureSchemes,
+        legacySessionId: options.legacySessionId ?? new Uint8Array(0),
+        clientHelloHook: options.clientHelloHook,
+      },
+      this,
+    );
+  }
+
+  get handshakeComplete(): boolean {
+    return this.handshake.state === 'connected';
+  }
+
+  get cipherSuite(): CipherSuite | undefined {
+    return this.handshake.suite;
+  }
+
+  get server(): ServerCertificateInfo | undefined {
+    return this.handshake.server;
+  }
+
+  get failed(): TlsError | undefined {
+    return this.failure;
+  }
+
+  get closedByPeer(): boolean {
+    return this.peerClosed;
+  }
+
+  // ---- HandshakeHost ----
+
+  sendPlaintextHandshake(message: Uint8Array, legacyRecordVersion: number): void {
+    this.outgoing.push(...plaintextRecords(ContentType.handshake, message, legacyRecordVersion));
+  }
+
+  sendProtectedHandshake(message: Uint8Array): void {
+    // Coalesced into as few records as possible when flushed (RFC 8448 §6 sends one record for the flight).
+    this.pendingHandshake.push(message);
+  }
+
+  private flushHandshake(): void {
+    if (this.pendingHandshake.length === 0) return;
+    const messages = concat(...this.pendingHandshake);
+    this.pendingHandshake = [];
+    this.sealAll(ContentType.handshake, messages);
+  }
+
+  setReadProtection(protection: RecordProtection): void {
+    // §5.1: handshake messages must not span a key change.
+    if (this.handshakeBuffer.hasPartial) {
+      throw protocolError(
+        Alert.unexpectedMessage,
+        'handshake data continues past a key change in the same record',
+      );
+    }
+    this.readProtection = protection;
+  }
+
+  setWriteProtection(protection: RecordProtection): void {
+    this.flushHandshake();
+    this.writeProtection = protection;
+  }
+
+  logSecret(label: string, secret: Uint8Array): void {
+    if (label === 'CLIENT_TRAFFIC_SECRET_0') this.writeSecret = secret;
+    if (label === 'SERVER_TRAFFIC_SECRET_0') this.readSecret = secret;
+    this.options.onSecret?.(label, secret);
+  }
+
+  // ---- driving ----
+
+  /** Serialises calls: WebCrypto is async and records must be processed strictly in order. */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private sealAll(type: number, content: Uint8Array): void {
+    if (type !== ContentType.handshake) this.flushHandshake();
+    const protection = this.writeProtection;
+    if (!protection) throw new Error('no write keys installed');
+    for (let offset = 0; offset < content.length || offset === 0; offset += maxPlaintextLength) {
+      this.outgoing.push(protection.seal(type, content.subarray(offset, offset + maxPlaintextLength)));
+      if (content.length === 0) break;
+    }
+  }
+
+  private async flush(): Promise<CoreOutput> {
+    if (this.writeProtection) this.flushHandshake();
+    const records = await Promise.all(this.outgoing);
+    this.outgoing = [];
+    const data = this.data;
+    this.data = [];
+    return { records, data, closed: this.peerClosed, error: this.failure };
+  }
+
+  /** Queues the alert for `error` and marks the connection failed. */
+  private fail(error: unknown): void {
+    let failure: TlsError;
+    if (error instanceof TlsError) failure = error;
+    else if (error instanceof ByteReaderError)
+      failure = protocolError(Alert.decodeError, error.message, error);
+    else failure = protocolError(Alert.internalError, `internal error: ${String(error)}`, error);
+    this.failure = failure;
+    if (failure.alert !== undefined && !failure.remote) {
+      try {
+        if (this.writeProtection) this.sealAll(ContentType.alert, encodeAlert(failure.alert));
+        else this.outgoing.push(...plaintextRecords(ContentType.alert, encodeAlert(failure.alert)));
+      } catch {
+        // Nothing more can be sent; the error still stands.
+      }
+    }
+  }
+
+  /** Produces the ClientHello. */
+  start(): Promise<CoreOutput> {
+    return this.serial(async () => {
+      try {
+        await this.handshake.start();
+      } catch (error) {
+        this.fail(error);
+      }
+      return this.flush();
+    });
+  }
+
+  /** Feeds bytes received from the transport. */
+  feed(bytes: Uint8Array): Promise<CoreOutput> {
+    return this.serial(async () => {
+      if (this.failure || this.peerClosed) return this.flush();
+      try {
+        this.records.push(bytes);
+        for (let record = this.records.next(); record; record = this.records.next()) {
+          await this.onRecord(record);
+          if (this.peerClosed || this.failure) break;
+        }
+      } catch (error) {
+        this.fail(error);
+      }
+      return this.flush();
+    });
+  }
+
+  /** The transport reached EOF. Without close_notify that is a truncation attack or a broken peer. */
+  endOfStream(): Promise<CoreOutput> {
+    return this.serial(async () => {
+      if (!this.failure && !this.peerClosed) {
+        this.failure = new TlsError(
+          'truncated',
+          this.handshakeComplete
+            ? 'connection closed without close_notify: the response may be truncated'
+            : 'connection closed by the server during the handshake',
+        );
+      }
+      return this.flush();
+    });
+  }
+
+  /** Application data → protected records (pipelined: every record's nonce is fixed now). */
+  write(data: Uint8Array): Promise<CoreOutput> {
+    return this.serial(async () => {
+      if (this.failure) throw this.failure;
+      if (!this.handshakeComplete) throw new TlsError('not_connected', 'handshake not complete');
+      if (this.localClosed) throw new TlsError('closed', 'connection already closed by us');
+      if (data.length > 0) this.sealAll(ContentType.applicationData, data);
+      return this.flush();
+    });
+  }
+
+  /** Sends KeyUpdate (RFC 8446 §4.6.3) and switches our write key; optionally asks the peer to do the same. */
+  updateKeys(requestPeerUpdate: boolean): Promise<CoreOutput> {
+    return this.serial(async () => {
+      if (this.failure) throw this.failure;
+      if (!this.handshakeComplete || this.localClosed)
+        throw new TlsError('not_connected', 'no connection to update');
+      await this.sendKeyUpdate(requestPeerUpdate);
+      return this.flush();
+    });
+  }
+
+  /** close_notify (§6.1). */
+  close(): Promise<CoreOutput> {
+    return this.serial(async () => {
+      if (!this.localClosed && !this.failure) {
+        this.localClosed = true;
+        if (this.writeProtection) this.sealAll(ContentType.alert, encodeAlert(Alert.closeNotify));
+        else this.outgoing.push(...plaintextRecords(ContentType.alert, encodeAlert(Alert.closeNotify)));
+      }
+      return this.flush();
+    });
+  }
+
+  private async sendKeyUpdate(requestPeerUpdate: boolean): Promise<void> {
+    const suite = this.handshake.suite as CipherSuite;
+    this.sealAll(ContentType.handshake, encodeKeyUpdate(requestPeerUpdate));
+    this.writeSecret = await nextTrafficSecret(suite.hash, this.writeSecret as Uint8Array);
+    this.writeProtection = await RecordProtection.fromSecret(suite, this.writeSecret);
+  }
+
+  // ---- incoming records ----
+
+  private async onRecord(record: RawRecord): Promise<void> {
+    const connected = this.handshakeComplete;
+    if (record.type === ContentType.changeCipherSpec) {
+      // §5: a single 0x01 byte may arrive during the handshake (middlebox compatibility) and is dropped.
+      if (connected || record.fragment.length !== 1 || record.fragment[0] !== 1) {
+        throw protocolError(Alert.unexpectedMessage, 'unexpected change_cipher_spec record');
+      }
+      return;
+    }
+    let type = record.type;
+    let content = record.fragment;
+    if (this.readProtection) {
+      if (type !== ContentType.applicationData) {
+        // After the ServerHello everything but change_cipher_spec is protected.
+        throw protocolError(
+          Alert.unexpectedMessage,
+          `unprotected record of type ${type} after keys were set`,
+        );
+      }
+      ({ type, content } = await this.readProtection.open(record.header, record.fragment));
+    } else if (type === ContentType.applicationData) {
+      throw protocolError(Alert.unexpectedMessage, 'application data before the handshake keys exist');
+    }
+
+    if (type !== ContentType.handshake && this.handshakeBuffer.hasPartial) {
+      throw protocolError(
+        Alert.unexpectedMessage,
+        'record type changed in the middle of a handshake message',
+      );
+    }
+    switch (type) {
+      case ContentType.handshake:
+        if (content.length === 0)
+          throw protocolError(Alert.unexpectedMessage, 'zero-length handshake record');
+        this.handshakeBuffer.push(content);
+        for (let message = this.handshakeBuffer.next(); message; message = this.handshakeBuffer.next()) {
+          if (this.handshakeComplete) await this.onPostHandshake(message);
+          else await this.handshake.handle(message);
+        }
+        return;
+      case ContentType.alert:
+        return this.onAlert(content);
+      case ContentType.applicationData:
+        if (!connected)
+          throw protocolError(Alert.unexpectedMessage, 'application data before the handshake finished');
+        if (content.length > 0) this.data.push(content.slice());
+        return;
+      default:
+        throw protocolError(Alert.unexpectedMessage, `unexpected inner content type ${type}`);
+    }
+  }
+
+  private onAlert(content: Uint8Array): void {
+    if (content.length !== 2)
+      throw protocolError(Alert.decodeError, 'alert record must hold exactly two bytes');
+    const description = content[1] as number;
+    if (description === Alert.closeNotify) {
+      this.peerClosed = true;
+      return;
+    }
+    // user_canceled is a warning that precedes close_notify (§6.1); every other alert is fatal.
+    if (description === Alert.userCanceled) return;
+    throw remoteAlertError(description);
+  }
+
+  private async onPostHandshake(message: HandshakeMessage): Promise<void> {
+    switch (message.type) {
+      case HandshakeType.newSessionTicket:
+        this.tickets.push(parseNewSessionTicket(message.body, (this.options.now ?? Date.now)()));
+        return;
+      case HandshakeType.keyUpdate: {
+        const requested = parseKeyUpdate(message.body);
+        const suite = this.handshake.suite as CipherSuite;
+        this.readSecret = await nextTrafficSecret(suite.hash, this.readSecret as Uint8Array);
+        this.setReadProtection(await RecordProtection.fromSecret(suite, this.readSecret));
+        if (requested && !this.localClosed) await this.sendKeyUpdate(false);
+        return;
+      }
+      default:
+        // We never offer post_handshake_auth, so a CertificateRequest here is as unexpected as anything else.
+        throw protocolError(
+          Alert.unexpectedMessage,
+          `unexpected post-handshake message type ${message.type} (${alertCodeName(Alert.unexpectedMessage)})`,
+        );
+    }
+  }
+}

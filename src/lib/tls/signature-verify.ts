@@ -1,0 +1,67 @@
+// Verifies a CertificateVerify (RFC 8446 §4.4.3) against the leaf certificate's SubjectPublicKeyInfo.
+import { concat } from '../bytes/concat';
+import { Alert } from './alerts';
+import { ecdsaDerToP1363 } from './ecdsa-der';
+import { protocolError } from './errors';
+import { certificateVerifyAlgorithm, signatureSchemeName } from './signature-schemes';
+
+const encoder = new TextEncoder();
+
+/** 64 spaces ‖ context string ‖ 0 ‖ transcript hash: what CertificateVerify signs (§4.4.3). */
+export function certificateVerifyContent(side: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
+  return concat(
+    new Uint8Array(64).fill(0x20),
+    encoder.encode(`TLS 1.3, ${side} CertificateVerify`),
+    Uint8Array.of(0),
+    transcriptHash,
+  );
+}
+
+/**
+ * Checks the server's signature. A scheme we did not offer or that does not fit the key type is
+ * illegal_parameter; a signature that does not verify is decrypt_error (§4.4.3).
+ */
+export async function verifyServerSignature(
+  scheme: number,
+  offered: readonly number[],
+  spki: Uint8Array,
+  publicKeyAlgorithm: string,
+  content: Uint8Array,
+  signature: Uint8Array,
+): Promise<void> {
+  const algorithm = certificateVerifyAlgorithm(scheme);
+  if (!algorithm || !offered.includes(scheme)) {
+    throw protocolError(
+      Alert.illegalParameter,
+      `server signed with ${signatureSchemeName(scheme)}, which we did not offer`,
+    );
+  }
+  // rsa_pss_rsae_* needs an rsaEncryption key; x509 reports 'rsa' for it.
+  if (algorithm.keyType !== publicKeyAlgorithm) {
+    throw protocolError(
+      Alert.illegalParameter,
+      `server signed with ${signatureSchemeName(scheme)} but its certificate holds a ${publicKeyAlgorithm} key`,
+    );
+  }
+  const subtle = globalThis.crypto.subtle;
+  let key: CryptoKey;
+  try {
+    key = await subtle.importKey('spki', spki as BufferSource, algorithm.importParams, false, ['verify']);
+  } catch (cause) {
+    throw protocolError(
+      Alert.badCertificate,
+      `cannot use the server certificate's ${publicKeyAlgorithm} key`,
+      cause,
+    );
+  }
+  let raw = signature;
+  if (algorithm.ecdsaSize) {
+    try {
+      raw = ecdsaDerToP1363(signature, algorithm.ecdsaSize);
+    } catch (cause) {
+      throw protocolError(Alert.decodeError, 'server ECDSA signature is not valid DER', cause);
+    }
+  }
+  const ok = await subtle.verify(algorithm.signParams, key, raw as BufferSource, content as BufferSource);
+  if (!ok) throw protocolError(Alert.decryptError, 'server CertificateVerify signature does not verify');
+}
