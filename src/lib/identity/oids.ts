@@ -22,4 +22,9 @@ export const Oid = {
   sha256WithRsa: '1.2.840.113549.1.1.11',
   sha384WithRsa: '1.2.840.113549.1.1.12',
   sha512WithRsa: '1.2.840.113549.1.1.13',
+  /** RFC 4055 §2.1 / §6: hash and mask generation identifiers inside RSASSA-PSS parameters. */
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+  mgf1: '1.2.840.113549.1.1.8',
 } as const;

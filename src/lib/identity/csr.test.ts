@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatPem, parsePem } from '../bytes/pem';
+import { createCsr, parseCsr } from './csr';
+import { CsrError } from './errors';
+import { generateIdentityKey, type KeyKind } from './keys';
+import { opensslOk, scratch } from './openssl.test-support.node';
+
+const files = scratch();
+afterAll(() => files.remove());
+
+const fields = { mailbox: 'carol', displayName: 'Carol C.', host: 'hive.example' };
+
+describe('createCsr', () => {
+  for (const kind of ['ec', 'rsa', 'ed25519'] as KeyKind[]) {
+    it(`makes a ${kind} PKCS#10 request that openssl req -verify accepts and parseCsr reads back`, async () => {
+      const key = await generateIdentityKey(kind, { extractable: false });
+      const der = await createCsr(key, fields);
+      const pem = formatPem('CERTIFICATE REQUEST', der);
+      const path = files.path(`req-${kind}.pem`, pem);
+      const result = opensslOk(['req', '-verify', '-noout', '-text', '-nameopt', 'utf8', '-in', path]);
+      expect(result).toContain('Subject: CN=Carol C., UID=carol');
+      expect(result).toContain('DNS:hive.example');
+
+      const parsed = await parseCsr(der);
+      expect(parsed).toMatchObject({
+        uid: 'carol',
+        commonName: 'Carol C.',
+        dnsNames: ['hive.example'],
+        signatureValid: true,
+      });
+      expect(parsed.spki).toEqual(key.spki);
+    });
+  }
+
+  it('reads a request made by openssl', async () => {
+    const pem = opensslOk([
+      'req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', files.path('openssl-req.key'),
+      '-subj', '/CN=Dave/UID=dave', '-addext', 'subjectAltName=DNS:d.example,DNS:alt.example',
+    ]); // prettier-ignore
+    const parsed = await parseCsr(parsePem(pem)[0]!.der);
+    expect(parsed).toMatchObject({
+      uid: 'dave',
+      commonName: 'Dave',
+      dnsNames: ['d.example', 'alt.example'],
+      publicKeyAlgorithm: 'rsa',
+      signatureValid: true,
+    });
+  });
+
+  it('reports a request whose signature does not match its content', async () => {
+    const key = await generateIdentityKey('ec', { extractable: false });
+    const der = await createCsr(key, fields);
+    const tampered = der.slice();
+    const at = tampered.indexOf(0x63); // the "c" of "carol" in the subject
+    tampered[at] = 0x6b;
+    const parsed = await parseCsr(tampered);
+    expect(parsed.uid).toBe('karol');
+    expect(parsed.signatureValid).toBe(false);
+  });
+
+  it('throws CsrError on input that is not a request', async () => {
+    await expect(parseCsr(new Uint8Array([0x30, 0x00]))).rejects.toThrow(CsrError);
+    await expect(parseCsr(new Uint8Array([1, 2, 3]))).rejects.toThrow(CsrError);
+    const key = await generateIdentityKey('ed25519', { extractable: false });
+    const der = await createCsr(key, fields);
+    await expect(parseCsr(der.subarray(0, der.length - 3))).rejects.toThrow(CsrError);
+  });
+});
