@@ -1,9 +1,10 @@
 // Misfin delivery (spec §1-§4, Misfin(C) draft 9, issue 6): decide the status of one request and store the
 // message durably before answering 20.
-import { formatGemmailC, formatTimestamp } from '../src/lib/misfin/gemmail-format';
 import { parseGemmailB, parseGemmailC, type Gemmail } from '../src/lib/misfin/gemmail';
+import { isProbeMessage, toStoredGemmail } from '../src/lib/misfin/received';
 import { GemmailError } from '../src/lib/misfin/errors';
 import type { MisfinAddress } from '../src/lib/misfin/address';
+import { certificateFingerprint } from '../src/lib/identity/x509';
 import { ownedMailbox, senderFromCertificate } from './auth';
 import type { HostContext, Reply } from './context';
 import type { Domain } from './domain';
@@ -22,11 +23,6 @@ export interface Peer {
   certificate?: Uint8Array;
 }
 
-/** "Empty message" probes: B `misfin://a@h \r\n`, C length 0; whitespace-only counts too (doc §19 #4). */
-function isProbe(message: string): boolean {
-  return message.trim() === '';
-}
-
 export function parseIncoming(request: DeliveryRequest): Gemmail {
   return request.form === 'B' ? parseGemmailB(request.message) : parseGemmailC(request.message);
 }
@@ -36,16 +32,15 @@ export function parseIncoming(request: DeliveryRequest): Gemmail {
  * whatever form it arrived in (Titlani converts B to C the same way).
  */
 export function storedText(
-  mail: Gemmail,
+  request: DeliveryRequest,
   sender: Sender,
   blurb: string | undefined,
   receivedAt: number,
 ): string {
-  return formatGemmailC({
-    senders: [blurb ? { address: sender.text, name: blurb } : { address: sender.text }, ...mail.senders],
-    recipients: mail.recipients,
-    timestamps: [formatTimestamp(new Date(receivedAt)), ...mail.timestamps],
-    body: mail.body,
+  return toStoredGemmail(request.message, request.form, {
+    sender: blurb ? { address: sender.text, name: blurb } : { address: sender.text },
+    at: new Date(receivedAt),
+    recipient: `${request.address.mailbox}@${request.address.host}`,
   });
 }
 
@@ -58,7 +53,9 @@ export async function handleDelivery(ctx: HostContext, request: DeliveryRequest,
   if (!ctx.ipLimiter.take(peer.ip)) {
     return { status: 44, meta: String(ctx.ipLimiter.retryAfterSeconds(peer.ip)) };
   }
-  if (isProbe(request.message)) {
+  if (isProbeMessage(request.message)) {
+    const by = peer.certificate ? await certificateFingerprint(peer.certificate) : 'no certificate';
+    ctx.log(`probe ${request.address.mailbox}@${domain.host} by ${by}`);
     // A probe stores nothing and needs no certificate (doc §19 #4; seed 000 verification loops end here).
     return { status: 20, meta: mailbox ? domain.fingerprintOf(mailbox) : domain.ca.fingerprint };
   }
@@ -86,6 +83,7 @@ export async function handleDelivery(ctx: HostContext, request: DeliveryRequest,
   const target = mailbox!;
   if (target.meta.kind === 'list') {
     return ctx.lists.handle(domain, target, {
+      request,
       mail,
       sender,
       blurb,
@@ -94,7 +92,7 @@ export async function handleDelivery(ctx: HostContext, request: DeliveryRequest,
     });
   }
   const tags = ['Inbox', 'Unread', outcome.verified ? 'SenderVerified' : 'SenderUnverified', outcome.how];
-  return storeAndAnswer(ctx, domain, target, storedText(mail, sender, blurb, now), tags, now);
+  return storeAndAnswer(ctx, domain, target, storedText(request, sender, blurb, now), tags, now);
 }
 
 async function storeAndAnswer(
@@ -145,13 +143,12 @@ async function storeOwnCopy(
       return { status: 59, meta: `no draft ${draftOf.slice(0, 40)} in your mailbox` };
     }
   }
-  let mail: Gemmail;
+  let text: string;
   try {
-    mail = parseIncoming({ ...request, message });
+    text = storedText({ ...request, message }, sender, blurb, now);
   } catch (error) {
     if (error instanceof GemmailError) return { status: 59, meta: error.message };
     throw error;
   }
-  const text = storedText(mail, sender, blurb, now);
   return storeAndAnswer(ctx, domain, owner, text, [isDraft ? 'Drafts' : 'Sent'], now, draftOf);
 }

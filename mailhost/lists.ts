@@ -12,12 +12,13 @@ import type { HostSettings } from './config';
 import type { Reply } from './context';
 import { writeFileDurable } from './durable';
 import type { Domain } from './domain';
-import { storedText } from './delivery';
+import { storedText, type DeliveryRequest } from './delivery';
 import { sendRequest, type ClientPem, type ResolveHost } from './outbound';
 import { QuotaExceededError, type Mailbox } from './store';
 import type { Sender } from './verify-sender';
 
 export interface ListPost {
+  request: DeliveryRequest;
   mail: Gemmail;
   sender: Sender;
   blurb?: string;
@@ -87,7 +88,7 @@ export class ListRelay {
     }
     const tags = ['Inbox', post.verified ? 'SenderVerified' : 'SenderUnverified'];
     try {
-      await list.addMessage(storedText(post.mail, post.sender, post.blurb, post.receivedAt), tags, {
+      await list.addMessage(storedText(post.request, post.sender, post.blurb, post.receivedAt), tags, {
         now: post.receivedAt,
         quota: this.options.settings.quota,
       });

@@ -1,0 +1,105 @@
+// Sender verification with two real hosts (seeds 000/001): host CA signature, probe, forged certificate,
+// changed fingerprint, unreachable host. Both hosts run on 127.0.0.1; resolveHost maps names to ports.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailboxAddCommand } from '../../mailhost/admin';
+import type { ResolveHost } from '../../mailhost/outbound';
+import { misfinB, rawRequest, selfSignedIdentity, type TestIdentity } from '../support/mailhost-client';
+import { addMailboxWithCert, startTestHost, type TestHost } from '../support/mailhost-instance';
+
+const table = new Map<string, number>();
+// hostc.test is mapped to a port nothing listens on: "the sender's host is unreachable".
+const resolveHost: ResolveHost = (host, port) => ({
+  host: '127.0.0.1',
+  port: table.get(host) ?? (host === 'hostc.test' ? 1 : port),
+});
+
+let a: TestHost;
+let b: TestHost;
+let alice: TestIdentity;
+let bob: TestIdentity;
+let carol: TestIdentity;
+let dave: TestIdentity;
+
+async function tagsOfLatest(identity: TestIdentity): Promise<string[]> {
+  const ids = (
+    await rawRequest(a.port, 'gemini://hosta.test/tag/Inbox\r\n', { identity, servername: 'hosta.test' })
+  ).body.split(',');
+  const tags = await rawRequest(a.port, `gemini://hosta.test/tags/${ids.at(-1)}\r\n`, {
+    identity,
+    servername: 'hosta.test',
+  });
+  return tags.body.split(',');
+}
+
+const send = (from: TestIdentity, message: string) =>
+  rawRequest(a.port, misfinB('alice@hosta.test', message), { identity: from, servername: 'hosta.test' });
+
+beforeAll(async () => {
+  a = await startTestHost('hosta.test', {
+    resolveHost,
+    settings: { outboundTimeoutMs: 3000 },
+    setup: async (dir) => {
+      alice = await addMailboxWithCert(dir, 'alice');
+    },
+  });
+  carol = await selfSignedIdentity('carol', 'hostb.test', { displayName: 'Carol' });
+  b = await startTestHost('hostb.test', {
+    resolveHost,
+    setup: async (dir) => {
+      bob = await addMailboxWithCert(dir, 'bob');
+      dave = await addMailboxWithCert(dir, 'dave');
+      // Carol brought her own self-signed identity (seed 003): B knows only its fingerprint.
+      await mailboxAddCommand(dir, 'carol', { fingerprint: carol.fingerprint });
+    },
+  });
+  table.set('hosta.test', a.port);
+  table.set('hostb.test', b.port);
+});
+
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+});
+
+describe('sender verification across hosts', () => {
+  it('accepts a sender whose certificate the sender host CA signed (ViaHostCA)', async () => {
+    const response = await send(bob, '# hi from b');
+    expect(response.status).toBe(20);
+    expect(await tagsOfLatest(alice)).toEqual(expect.arrayContaining(['SenderVerified', 'ViaHostCA']));
+  });
+
+  it('accepts a known sender again from the cache (ViaKnown)', async () => {
+    expect((await send(bob, 'again')).status).toBe(20);
+    expect(await tagsOfLatest(alice)).toEqual(expect.arrayContaining(['SenderVerified', 'ViaKnown']));
+  });
+
+  it('verifies a self-signed sender by probing the address with the host identity (ViaProbe)', async () => {
+    expect((await send(carol, '# from carol')).status).toBe(20);
+    expect(await tagsOfLatest(alice)).toEqual(expect.arrayContaining(['SenderVerified', 'ViaProbe']));
+    expect(a.logs.join('\n')).toContain('carol@hostb.test ViaProbe');
+    // The probe presented host A's own identity (seed 000: "using the satch.xyz's admin/CA certificate").
+    const caA = a.running.context.domains.get('hosta.test')!.ca.fingerprint;
+    expect(b.logs.join('\n')).toContain(`probe carol@hostb.test by ${caA}`);
+  });
+
+  it('refuses a forged certificate claiming an address of the other host (63)', async () => {
+    const forged = await selfSignedIdentity('dave', 'hostb.test', { displayName: 'Not Dave' });
+    expect(forged.fingerprint).not.toBe(dave.fingerprint);
+    const response = await send(forged, 'trust me');
+    expect(response.status).toBe(63);
+    expect(response.meta).toContain('vouches for another certificate');
+  });
+
+  it('refuses a known address presenting a different fingerprint (63)', async () => {
+    const other = await selfSignedIdentity('bob', 'hostb.test');
+    const response = await send(other, 'new key, who dis');
+    expect(response.status).toBe(63);
+    expect(response.meta).toContain('known with another certificate');
+  });
+
+  it('delivers mail from an unreachable host, tagged unverified (ViaNone)', async () => {
+    const zoe = await selfSignedIdentity('zoe', 'hostc.test');
+    expect((await send(zoe, '# from nowhere')).status).toBe(20);
+    expect(await tagsOfLatest(alice)).toEqual(expect.arrayContaining(['SenderUnverified', 'ViaNone']));
+  });
+});
