@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyTagAction, planSync, tagsById } from './sync-plan';
+import { applyTagAction, mergeMessages, planSync, tagsById } from './sync-plan';
 
 describe('tagsById', () => {
   it('inverts tag lists', () => {
@@ -71,5 +71,27 @@ describe('applyTagAction', () => {
     expect(applyTagAction(['A'], { kind: 'tag', tag: 'B' })).toEqual(['A', 'B']);
     expect(applyTagAction(['A', 'B'], { kind: 'untag', tag: 'A' })).toEqual(['B']);
     expect(applyTagAction(['A'], { kind: 'delete' })).toBeUndefined();
+  });
+});
+
+describe('mergeMessages', () => {
+  it('drops removed ids and replaces changed ones', () => {
+    const out = mergeMessages(
+      [
+        { id: '1', v: 'a' },
+        { id: '2', v: 'b' },
+        { id: '3', v: 'c' },
+      ],
+      ['1'],
+      [
+        { id: '2', v: 'B' },
+        { id: '4', v: 'd' },
+      ],
+    );
+    expect(out).toEqual([
+      { id: '3', v: 'c' },
+      { id: '2', v: 'B' },
+      { id: '4', v: 'd' },
+    ]);
   });
 });

@@ -33,6 +33,29 @@ export interface SyncPlan {
   tags: Map<string, string[]>;
 }
 
+/** Pairs each listed tag with the host's answer for it. */
+export function listsByTag(
+  tags: readonly string[],
+  answers: readonly (readonly string[])[],
+): Map<string, readonly string[]> {
+  return new Map(tags.map((tag, i) => [tag, answers[i] ?? []]));
+}
+
+/** The stored messages' tags by id, the `local` side of planSync. */
+export function localTags(messages: readonly { id: string; tags: string[] }[]): Map<string, string[]> {
+  return new Map(messages.map((m) => [m.id, m.tags]));
+}
+
+/** The message list after a sync: removed and replaced ids dropped, replacements and new ones added. */
+export function mergeMessages<T extends { id: string }>(
+  current: readonly T[],
+  removed: Iterable<string>,
+  added: readonly T[],
+): T[] {
+  const gone = new Set([...removed, ...added.map((m) => m.id)]);
+  return [...current.filter((m) => !gone.has(m.id)), ...added];
+}
+
 /** Turns `{tag: ids}` into `{id: tags}`, tags in SYNC_TAGS order. */
 export function tagsById(lists: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
   const byId = new Map<string, string[]>();

@@ -1,23 +1,24 @@
+import { normalizeAddress, type Contact, type ContactStore } from '../trust/contacts';
 import type { WebmailDatabase } from './database';
-import type { ContactRecord } from './schema';
 
-/** The contact book: address -> fingerprint, name, first/last seen and how it was verified (design §4). */
-export class IdbContactStore {
+/** The contact book (design §4) in IndexedDB, behind trust/contacts' ContactStore. */
+export class IdbContactStore implements ContactStore {
   constructor(private readonly db: WebmailDatabase) {}
 
-  get(address: string): Promise<ContactRecord | undefined> {
-    return this.db.get('contacts', address);
+  get(address: string): Promise<Contact | undefined> {
+    return this.db.get('contacts', normalizeAddress(address));
   }
 
-  async put(contact: ContactRecord): Promise<void> {
-    await this.db.put('contacts', { ...contact });
+  async put(contact: Contact): Promise<void> {
+    await this.db.put('contacts', { ...contact, address: normalizeAddress(contact.address) });
   }
 
   delete(address: string): Promise<void> {
-    return this.db.delete('contacts', address);
+    return this.db.delete('contacts', normalizeAddress(address));
   }
 
-  list(): Promise<ContactRecord[]> {
-    return this.db.getAll('contacts');
+  async list(): Promise<Contact[]> {
+    const all = await this.db.getAll('contacts');
+    return all.sort((a, b) => a.address.localeCompare(b.address));
   }
 }

@@ -1,8 +1,9 @@
+import type { HostPinStore } from '../trust/host-pins';
 import type { WebmailDatabase } from './database';
 import type { HostPinRecord } from './schema';
 
 /** TOFU host pins (design §4) kept in IndexedDB; satisfies trust/host-pins HostPinStore. */
-export class IdbHostPinStore {
+export class IdbHostPinStore implements HostPinStore {
   constructor(private readonly db: WebmailDatabase) {}
 
   get(host: string, port: number): Promise<HostPinRecord | undefined> {

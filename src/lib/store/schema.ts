@@ -1,4 +1,5 @@
 import type { DBSchema } from 'idb';
+import type { Contact, VerifiedBy } from '../trust/contacts';
 
 /**
  * The page's IndexedDB schema. Every store is keyed so that one browser can hold several identities side by
@@ -9,8 +10,12 @@ import type { DBSchema } from 'idb';
 export type IdentityOrigin = 'registered' | 'imported' | 'self-signed';
 
 export interface IdentityRecord {
-  /** The mailbox address `mailbox@host[:port]`, also the key. */
+  /** `mailbox@host` as the certificate says (UID@first DNS SAN), also the key. */
   address: string;
+  mailbox: string;
+  host: string;
+  /** Where the home host listens (1958 unless the user said otherwise): GMAP, sent copies, registration. */
+  port: number;
   displayName?: string;
   /** DER certificates, leaf first. */
   certificateChain: Uint8Array[];
@@ -32,17 +37,9 @@ export interface HostPinRecord {
   lastSeen: number;
 }
 
-export type VerificationMethod = 'first-use' | 'probe' | 'trust-list' | 'manual';
-
-export interface ContactRecord {
-  /** Normalised `mailbox@host[:port]`. */
-  address: string;
-  displayName?: string;
-  fingerprint?: string;
-  firstSeen: number;
-  lastSeen: number;
-  verifiedBy: VerificationMethod;
-}
+/** trust/contacts Contact: address, name, fingerprint, first/last seen (Dates), how it was verified. */
+export type ContactRecord = Contact;
+export type VerificationMethod = VerifiedBy;
 
 export interface MessageRecord {
   /** The identity address this message belongs to. */

@@ -1,0 +1,198 @@
+import { text } from '../messages';
+import { parseGemmailC, type Gemmail, type GemmailSender } from '../misfin/gemmail';
+import { composeMessage, type OutgoingMail } from '../misfin/gemmail-format';
+import { forwardSubject, makeReply } from '../misfin/reply';
+import { requestBudget, type RequestBudget } from '../misfin/request';
+import type { DraftRecord, MessageRecord } from '../store';
+import { routeAddress, splitRecipients } from './routing';
+import type { Webmail } from './webmail.svelte';
+
+const AUTOSAVE_MS = 800;
+
+/** Compose: To (several addresses), Subject (sent as the first heading), body, a live byte budget, drafts. */
+export class Composer {
+  to = $state('');
+  subject = $state('');
+  body = $state('');
+  draftId = $state<string>();
+  status = $state<string>();
+  drafts = $state.raw<DraftRecord[]>([]);
+  /** A forward keeps the original sender and timestamp lines (spec §4, bp §1). */
+  forwarded = $state.raw<{ senders: GemmailSender[]; timestamps: string[] }>();
+
+  readonly recipients = $derived(splitRecipients(this.to));
+  readonly problems = $derived(this.#addressProblems());
+  readonly mail = $derived(this.#build());
+  readonly budget: RequestBudget = $derived(this.#budget());
+  readonly canSend = $derived(
+    this.recipients.length > 0 && this.problems.length === 0 && this.budget.over === 0,
+  );
+  readonly counterText = $derived(
+    this.budget.over > 0
+      ? text.compose.over(this.budget.over)
+      : text.compose.left(this.budget.remaining, this.budget.limit, this.budget.form),
+  );
+
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly app: Webmail) {}
+
+  #addressProblems(): string[] {
+    const out: string[] = [];
+    for (const raw of this.recipients) {
+      try {
+        routeAddress(raw, []);
+      } catch (error) {
+        out.push(text.compose.badAddress(raw, (error as Error).message.replace(/^.*?: /, '')));
+      }
+    }
+    return out;
+  }
+
+  #build(): OutgoingMail {
+    const mail = composeMessage({ subject: this.subject, body: this.body, to: this.recipients });
+    if (this.forwarded) {
+      if (this.forwarded.senders.length > 0) mail.senders = this.forwarded.senders;
+      if (this.forwarded.timestamps.length > 0) mail.timestamps = this.forwarded.timestamps;
+    }
+    return mail;
+  }
+
+  /** The tightest budget over all recipients: the B limit counts the request URL, so the longest address rules. */
+  #budget(): RequestBudget {
+    const host = this.app.current?.host ?? 'localhost';
+    let worst: RequestBudget | undefined;
+    const targets = this.recipients.length > 0 ? this.recipients : [`someone@${host}`];
+    for (const raw of targets) {
+      let budget: RequestBudget;
+      try {
+        budget = requestBudget(routeAddress(raw, this.app.homes), this.mail);
+      } catch {
+        continue;
+      }
+      if (
+        !worst ||
+        budget.over > worst.over ||
+        (budget.over === worst.over && budget.remaining < worst.remaining)
+      )
+        worst = budget;
+    }
+    return worst ?? requestBudget(routeAddress(`someone@${host}`, []), this.mail);
+  }
+
+  clear(): void {
+    this.to = '';
+    this.subject = '';
+    this.body = '';
+    this.draftId = undefined;
+    this.forwarded = undefined;
+    this.status = undefined;
+  }
+
+  startNew(to = ''): void {
+    this.clear();
+    this.to = to;
+    this.app.view = 'compose';
+  }
+
+  #parse(message: MessageRecord): Gemmail | undefined {
+    try {
+      return parseGemmailC(message.raw);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Reply and reply-all per spec §4.2: sender first, then the recipients, without duplicates or ourselves. */
+  startReply(message: MessageRecord, all: boolean): void {
+    const mail = this.#parse(message);
+    if (!mail || !this.app.current) return;
+    const draft = makeReply(mail, this.app.current.address, { all });
+    this.clear();
+    this.to = draft.to.join(' ');
+    this.subject = draft.subject ?? '';
+    this.body = draft.body;
+    this.app.view = 'compose';
+  }
+
+  /** Forward: the original resent unchanged with its sender and timestamp lines; the subject becomes Fwd:. */
+  startForward(message: MessageRecord): void {
+    const mail = this.#parse(message);
+    if (!mail) return;
+    this.clear();
+    this.subject = forwardSubject(mail.subject);
+    const lines = mail.body.split('\n');
+    const at = mail.subject === undefined ? -1 : lines.findIndex((l) => /^#{1,3}/.test(l));
+    this.body = (at >= 0 ? lines.filter((_, i) => i !== at) : lines).join('\n').replace(/^\n+/, '');
+    this.forwarded = { senders: mail.senders, timestamps: mail.timestamps };
+    this.app.view = 'compose';
+  }
+
+  openDraft(draft: DraftRecord): void {
+    this.clear();
+    this.draftId = draft.id;
+    this.to = draft.to;
+    this.subject = draft.subject;
+    this.body = draft.body;
+    this.app.view = 'compose';
+  }
+
+  async loadDrafts(owner: string): Promise<void> {
+    const all = await this.app.store.drafts.listFor(owner);
+    this.drafts = all.sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  /** Called on every edit: saves the draft shortly after typing stops. */
+  scheduleSave(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.to === '' && this.subject === '' && this.body === '') return;
+    this.#timer = setTimeout(() => void this.saveDraft(), AUTOSAVE_MS);
+  }
+
+  async saveDraft(): Promise<void> {
+    const owner = this.app.currentAddress;
+    if (!owner) return;
+    this.draftId ??= crypto.randomUUID();
+    await this.app.store.drafts.put({
+      id: this.draftId,
+      owner,
+      to: this.to,
+      subject: this.subject,
+      body: this.body,
+      updatedAt: Date.now(),
+    });
+    this.status = text.compose.draftSaved;
+    await this.loadDrafts(owner);
+  }
+
+  async discard(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.draftId) await this.app.store.drafts.delete(this.draftId);
+    this.clear();
+    if (this.app.currentAddress) await this.loadDrafts(this.app.currentAddress);
+    this.app.view = 'mail';
+  }
+
+  /** Refuses over the limit (bp §1: prompt, never split); otherwise hands the mail to the outbox. */
+  async send(): Promise<void> {
+    const owner = this.app.current;
+    if (!owner) return;
+    if (this.recipients.length === 0) {
+      this.status = text.compose.noRecipient;
+      return;
+    }
+    if (!this.canSend) {
+      this.status = this.problems[0] ?? this.counterText;
+      return;
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    const mail = this.mail;
+    const recipients = this.recipients;
+    const draftId = this.draftId;
+    this.clear();
+    this.status = text.compose.queued;
+    if (draftId) await this.app.store.drafts.delete(draftId);
+    await this.loadDrafts(owner.address);
+    await this.app.outbox.enqueue(owner.address, recipients, mail, owner.origin !== 'self-signed');
+  }
+}

@@ -1,0 +1,177 @@
+import type { MessageRecord, TagAction } from '../store';
+import { FOLDERS, folderCounts, inFolder, moveChanges, UNREAD, type Folder } from './folders';
+import { GmapClient, GmapError, runPool } from './gmap';
+import { describeFailure } from './host-keys.svelte';
+import { toMessageRecord } from './mail-record';
+import { listsByTag, localTags, mergeMessages, planSync, SYNC_TAGS } from './sync-plan';
+import type { Webmail } from './webmail.svelte';
+
+/** GMAP requests in flight at once: each is its own TLS connection (design §3). */
+export const LIST_CONNECTIONS = 6;
+export const FETCH_CONNECTIONS = 12;
+/** Messages written to IndexedDB per transaction during a long sync. */
+const BATCH = 100;
+
+/** The current identity's messages, folders and sync with the host over GMAP. */
+export class Mailbox {
+  messages = $state.raw<MessageRecord[]>([]);
+  folder = $state<Folder>('Inbox');
+  selectedId = $state<string>();
+  syncing = $state(false);
+  progress = $state({ done: 0, total: 0 });
+  lastSync = $state<number>();
+  /** Set when the host could not be reached; stored mail still shows and changes queue up. */
+  offline = $state<string>();
+
+  readonly counts = $derived(folderCounts(this.messages));
+  readonly visible = $derived(
+    this.messages.filter((m) => inFolder(m.tags, this.folder)).sort((a, b) => b.receivedAt - a.receivedAt),
+  );
+  readonly selected = $derived(this.messages.find((m) => m.id === this.selectedId));
+
+  #owner: string | undefined;
+
+  constructor(private readonly app: Webmail) {}
+
+  async load(owner: string): Promise<void> {
+    this.#owner = owner;
+    this.selectedId = undefined;
+    this.messages = await this.app.store.messages.listFor(owner);
+  }
+
+  #client(): GmapClient | undefined {
+    const identity = this.app.current;
+    if (!identity || identity.origin === 'self-signed') return undefined;
+    return new GmapClient(this.app.net, identity.host, identity.port, identity);
+  }
+
+  /** Fetches only what is new: tag lists tell every message's tags, bodies are fetched for unknown ids. */
+  async sync(): Promise<void> {
+    const owner = this.#owner;
+    const client = this.#client();
+    if (!owner || !client || this.syncing) return;
+    this.syncing = true;
+    this.progress = { done: 0, total: 0 };
+    try {
+      await this.flushQueue();
+      const tags = ['', ...SYNC_TAGS];
+      const lists = await runPool(tags, LIST_CONNECTIONS, (tag) => client.list(tag));
+      const pending = await this.app.store.tagQueue.listFor(owner);
+      const plan = planSync(listsByTag(tags, lists), localTags(this.messages), pending);
+
+      this.progress = { done: 0, total: plan.fetch.length };
+      let batch: MessageRecord[] = [];
+      const fetched: MessageRecord[] = [];
+      await runPool(plan.fetch, FETCH_CONNECTIONS, async (id) => {
+        const raw = await client.fetch(id);
+        const record = toMessageRecord(owner, id, raw, plan.tags.get(id) ?? []);
+        batch.push(record);
+        fetched.push(record);
+        this.progress = { done: this.progress.done + 1, total: this.progress.total };
+        if (batch.length >= BATCH) {
+          const full = batch;
+          batch = [];
+          await this.app.store.messages.putMany(full);
+        }
+      });
+      await this.app.store.messages.putMany(batch);
+      const retagged = this.messages
+        .filter((m) => plan.retag.has(m.id))
+        .map((m) => ({ ...m, tags: plan.retag.get(m.id) ?? m.tags }));
+      await this.app.store.messages.putMany(retagged);
+      await this.app.store.messages.deleteMany(owner, plan.remove);
+      if (this.#owner === owner) {
+        this.messages = mergeMessages(this.messages, plan.remove, [...retagged, ...fetched]);
+      }
+      this.offline = undefined;
+      this.lastSync = Date.now();
+    } catch (error) {
+      this.app.hostKeys.notice(error);
+      this.offline = describeFailure(error);
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  open(id: string): void {
+    this.selectedId = id;
+    const message = this.messages.find((m) => m.id === id);
+    if (message?.tags.includes(UNREAD)) void this.change(id, [], [UNREAD]);
+  }
+
+  markUnread(id: string): Promise<void> {
+    return this.change(id, [UNREAD], []);
+  }
+
+  move(id: string, target: 'Inbox' | 'Archive' | 'Trash'): Promise<void> {
+    const message = this.messages.find((m) => m.id === id);
+    if (!message) return Promise.resolve();
+    const { add, remove } = moveChanges(message.tags, target);
+    if (this.selectedId === id) this.selectedId = undefined;
+    return this.change(id, add, remove);
+  }
+
+  /** Deleting is allowed only from Trash (GMAP `/delete` requires the Trash tag, doc §15). */
+  async deleteForever(id: string): Promise<void> {
+    const owner = this.#owner;
+    if (!owner) return;
+    this.messages = this.messages.filter((m) => m.id !== id);
+    if (this.selectedId === id) this.selectedId = undefined;
+    await this.app.store.messages.deleteMany(owner, [id]);
+    await this.app.store.tagQueue.add({
+      owner,
+      messageId: id,
+      action: { kind: 'delete' },
+      createdAt: Date.now(),
+    });
+    await this.flushQueue();
+  }
+
+  /** Applies locally at once, queues for the host, then tries to send the queue. */
+  async change(id: string, add: string[], remove: string[]): Promise<void> {
+    const owner = this.#owner;
+    const message = this.messages.find((m) => m.id === id);
+    if (!owner || !message) return;
+    const tags = [
+      ...message.tags.filter((t) => !remove.includes(t)),
+      ...add.filter((t) => !message.tags.includes(t)),
+    ];
+    this.messages = this.messages.map((m) => (m.id === id ? { ...m, tags } : m));
+    await this.app.store.messages.setTags(owner, id, tags);
+    const actions: TagAction[] = [
+      ...remove.map((tag) => ({ kind: 'untag' as const, tag })),
+      ...add.map((tag) => ({ kind: 'tag' as const, tag })),
+    ];
+    for (const action of actions) {
+      await this.app.store.tagQueue.add({ owner, messageId: id, action, createdAt: Date.now() });
+    }
+    await this.flushQueue();
+  }
+
+  /** Sends queued tag changes in order; stops at the first one that cannot reach the host (offline). */
+  async flushQueue(): Promise<void> {
+    const owner = this.#owner;
+    const client = this.#client();
+    if (!owner || !client) return;
+    for (const change of await this.app.store.tagQueue.listFor(owner)) {
+      try {
+        const { action, messageId } = change;
+        if (action.kind === 'delete') await client.delete(messageId);
+        else if (action.kind === 'tag') await client.tag(action.tag, messageId);
+        else await client.untag(action.tag, messageId);
+      } catch (error) {
+        // The host answered and refused (unknown id, say): drop the change, it will never succeed.
+        if (!(error instanceof GmapError)) {
+          this.app.hostKeys.notice(error);
+          this.offline = describeFailure(error);
+          return;
+        }
+      }
+      if (change.seq !== undefined) await this.app.store.tagQueue.delete(change.seq);
+    }
+  }
+
+  get folders(): readonly Folder[] {
+    return FOLDERS;
+  }
+}

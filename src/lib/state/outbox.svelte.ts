@@ -1,0 +1,210 @@
+import { text } from '../messages';
+import { parseAddress } from '../misfin/address';
+import type { OutgoingMail } from '../misfin/gemmail-format';
+import { encodeRequest } from '../misfin/request';
+import { parseResponse, type MisfinResponse } from '../misfin/response';
+import type { OutboxRecord } from '../store';
+import { describeFailure } from './host-keys.svelte';
+import { decide, dueItems } from './outbox-policy';
+import { displayAddress, routeAddress } from './routing';
+import type { Webmail } from './webmail.svelte';
+
+export interface DeliveryResult {
+  id: string;
+  to: string;
+  ok: boolean;
+  /** Plain words: what happened, with the spec's meaning of the status. */
+  message: string;
+  at: number;
+}
+
+const TICK_MS = 5_000;
+
+function outgoing(item: OutboxRecord): OutgoingMail {
+  const mail: OutgoingMail = { body: item.body };
+  if (item.recipients) mail.recipients = item.recipients;
+  if (item.senders) mail.senders = item.senders;
+  if (item.timestamps) mail.timestamps = item.timestamps;
+  return mail;
+}
+
+/**
+ * Mail waiting for a 20. One record and one connection per recipient (spec §1.1); a record leaves only on a
+ * 20 (design §3). 4x and unreachable hosts retry with backoff, 30/31 wait for the user, 5x/6x stay as failed
+ * with the spec's explanation until discarded.
+ */
+export class Outbox {
+  items = $state.raw<OutboxRecord[]>([]);
+  results = $state.raw<DeliveryResult[]>([]);
+  // Bookkeeping only (which sends are in flight), never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #running = new Set<string>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly app: Webmail) {}
+
+  async load(): Promise<void> {
+    const all = await Promise.all(this.app.identities.map((i) => this.app.store.outbox.listFor(i.address)));
+    this.items = all.flat().sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** Starts the retry timer and retries when the browser comes back online. */
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.processDue(), TICK_MS);
+    addEventListener('online', () => void this.processDue(true));
+    void this.processDue(true);
+  }
+
+  /** Queues `mail` to every recipient plus the Sent copy to gmap@HOST, then sends at once. */
+  async enqueue(
+    owner: string,
+    recipients: string[],
+    mail: OutgoingMail,
+    withSentCopy: boolean,
+  ): Promise<void> {
+    const now = Date.now();
+    const base = {
+      owner,
+      body: mail.body,
+      state: 'queued' as const,
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+    };
+    const extra = {
+      ...(mail.recipients ? { recipients: mail.recipients } : {}),
+      ...(mail.senders ? { senders: mail.senders } : {}),
+      ...(mail.timestamps ? { timestamps: mail.timestamps } : {}),
+    };
+    const records: OutboxRecord[] = recipients.map((to) => ({
+      ...base,
+      ...extra,
+      id: crypto.randomUUID(),
+      to,
+      sentCopy: false,
+    }));
+    const identity = this.app.identities.find((i) => i.address === owner);
+    if (withSentCopy && identity) {
+      // The copy carries the full recipients line so the Sent folder shows who it went to (mailhost API).
+      records.push({
+        ...base,
+        ...extra,
+        recipients: recipients.map((r) => displayAddress(parseAddress(r))),
+        id: crypto.randomUUID(),
+        to: `gmap@${identity.host}:${identity.port}`,
+        sentCopy: true,
+      });
+    }
+    for (const record of records) await this.app.store.outbox.put(record);
+    this.items = [...this.items, ...records];
+    await Promise.all(records.map((r) => this.attempt(r)));
+  }
+
+  /**
+   * Sends what is due. `everything` (page load, back online) retries every queued message at once: a reload
+   * or a returning network is the moment to try, whatever the backoff said.
+   */
+  async processDue(everything = false): Promise<void> {
+    const now = Date.now();
+    const candidates = everything
+      ? this.items
+          .filter((i) => i.state === 'queued' || i.state === 'sending')
+          .map((i) => ({ ...i, state: 'queued' as const, nextAttemptAt: now }))
+      : this.items;
+    await Promise.all(dueItems(candidates, now).map((item) => this.attempt(item)));
+  }
+
+  async retryNow(id: string): Promise<void> {
+    const item = this.items.find((i) => i.id === id);
+    if (item) await this.attempt({ ...item, state: 'queued' });
+  }
+
+  /** After a 30/31 the user agreed: send to the address the host named. */
+  async resendToRedirect(id: string): Promise<void> {
+    const item = this.items.find((i) => i.id === id);
+    if (!item?.redirect) return;
+    await this.attempt({ ...item, to: item.redirect, state: 'queued', redirect: undefined });
+  }
+
+  async discard(id: string): Promise<void> {
+    await this.app.store.outbox.delete(id);
+    this.items = this.items.filter((i) => i.id !== id);
+  }
+
+  async #save(item: OutboxRecord): Promise<void> {
+    await this.app.store.outbox.put(item);
+    this.items = this.items.map((i) => (i.id === item.id ? item : i));
+  }
+
+  #report(item: OutboxRecord, ok: boolean, message: string): void {
+    const result = { id: item.id, to: item.to, ok, message, at: Date.now() };
+    this.results = [result, ...this.results.filter((r) => r.id !== item.id)].slice(0, 50);
+  }
+
+  async attempt(item: OutboxRecord): Promise<void> {
+    if (this.#running.has(item.id)) return;
+    this.#running.add(item.id);
+    const identity = this.app.identities.find((i) => i.address === item.owner);
+    const attempts = item.attempts + 1;
+    try {
+      if (!identity) throw new Error(`the identity ${item.owner} is no longer in this browser`);
+      await this.#save({ ...item, state: 'sending', attempts });
+      let response: MisfinResponse | undefined;
+      let failure: string | undefined;
+      try {
+        const target = routeAddress(item.to, this.app.homes);
+        const { bytes } = encodeRequest(target, outgoing(item));
+        response = parseResponse(
+          await this.app.net.exchange(target.host, target.port, bytes, { identity, maxBytes: 4096 }),
+        );
+      } catch (error) {
+        this.app.hostKeys.notice(error);
+        failure = describeFailure(error);
+      }
+      const decision = decide(response?.status, attempts, Date.now());
+      const shown = item.sentCopy ? text.outbox.sentCopy : item.to;
+      const base = {
+        ...item,
+        attempts,
+        lastStatus: response?.status,
+        lastMessage: undefined as string | undefined,
+      };
+      if (decision.kind === 'delivered') {
+        await this.app.store.outbox.delete(item.id);
+        this.items = this.items.filter((i) => i.id !== item.id);
+        const fingerprint = response?.fingerprint ?? '';
+        this.#report(item, true, text.outbox.delivered(shown, fingerprint));
+        if (!item.sentCopy && fingerprint) {
+          const accepted = await this.app.contacts.record(item.to, fingerprint, 'first-use');
+          if (!accepted) {
+            const conflict = this.app.contacts.conflicts.find(
+              (c) => c.address === displayAddress(parseAddress(item.to)),
+            );
+            this.#report(item, false, this.app.contacts.explain(conflict));
+          }
+        }
+        if (item.sentCopy && item.owner === this.app.currentAddress) void this.app.mailbox.sync();
+        return;
+      }
+      const explanation = response
+        ? `${response.status} ${response.info.name}: ${response.info.meaning}${response.meta ? ` (${response.meta})` : ''}`
+        : text.outbox.unreachable(shown, failure ?? 'no answer');
+      if (decision.kind === 'retry') {
+        await this.#save({ ...base, state: 'queued', nextAttemptAt: decision.at, lastMessage: explanation });
+        this.#report(item, false, `${shown}: ${explanation}`);
+      } else if (decision.kind === 'ask-user') {
+        const redirect = response?.redirect ? displayAddress(response.redirect) : undefined;
+        await this.#save({ ...base, state: 'needs-confirmation', redirect, lastMessage: explanation });
+        this.#report(item, false, `${shown}: ${explanation}`);
+      } else {
+        await this.#save({ ...base, state: 'failed', lastMessage: explanation });
+        this.#report(item, false, `${shown}: ${explanation}`);
+      }
+    } catch (error) {
+      this.#report(item, false, describeFailure(error));
+    } finally {
+      this.#running.delete(item.id);
+    }
+  }
+}
