@@ -130,6 +130,16 @@ describe('fuzzing: round trips', () => {
     );
   });
 
+  it('every proper prefix of an encoded request asks for more bytes', () => {
+    fc.assert(
+      fc.property(address, fc.string({ maxLength: 3000 }), fc.nat(), (to, body, cut) => {
+        const { bytes } = encodeRequest(parseAddress(to), { body: body.replace(/\r/g, '') });
+        expect(parseRequest(bytes.subarray(0, cut % bytes.length))).toEqual({ kind: 'need-more' });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('encodeRequest output parses back to the same address and message', () => {
     fc.assert(
       fc.property(address, fc.string({ maxLength: 4000 }), (to, body) => {
