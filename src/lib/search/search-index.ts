@@ -5,21 +5,12 @@
  * Documents get increasing internal numbers; removing one only marks it gone, and a compaction renumbers
  * once enough have gone. That keeps add and remove O(terms of the message) while sync streams mail in.
  */
+import { checkDocument, type SearchDocument } from './document';
 import { addressTerms, parseQuery, tokenize } from './tokenize';
 import { topCandidates, type Candidate } from './rank';
 import { documentOf, Field, FIELD_SPAN, fieldWeight, TermTable } from './term-table';
 
-export interface SearchDocument {
-  id: string;
-  subject: string;
-  body: string;
-  /** Sender and recipient addresses. */
-  addresses: string[];
-  /** Display names (blurbs) of the people in the message. */
-  names: string[];
-  /** Milliseconds since the epoch; newer mail ranks first among equal scores. */
-  receivedAt: number;
-}
+export { SearchIndexError, type SearchDocument } from './document';
 
 export interface SearchHit {
   id: string;
@@ -31,16 +22,17 @@ export interface SearchOptions {
   limit?: number;
 }
 
-/** Bad input to the index: a malformed document or a damaged serialised index. */
-export class SearchIndexError extends Error {
-  override readonly name = 'SearchIndexError';
-}
-
 // Compact when at least this many removed documents wait, and they are a quarter of the live ones:
 // amortised, each removal pays a constant share of the rebuild.
 const COMPACT_MIN_DEAD = 1024;
 // A word typed in full beats a longer word that merely starts with it ("tom" over "tomorrow").
 const WHOLE_WORD_BONUS = 0.5;
+// Marks "the prefix is itself a word here" next to the three field bits in the scratch masks.
+const WHOLE_WORD_FLAG = FIELD_SPAN;
+
+function prefixScore(mask: number): number {
+  return fieldWeight(mask % FIELD_SPAN) + (mask & WHOLE_WORD_FLAG ? WHOLE_WORD_BONUS : 0);
+}
 
 export class SearchIndex {
   #terms = new TermTable();
@@ -50,7 +42,7 @@ export class SearchIndex {
   #dead = 0;
   // Scratch space for prefix scans, reused across keystrokes; a generation stamp avoids clearing it.
   #stamp = new Uint32Array(0);
-  #best = new Float64Array(0);
+  #masks = new Uint8Array(0);
   #generation = 0;
 
   /** How many documents are indexed. */
@@ -152,14 +144,11 @@ export class SearchIndex {
 
   /** Replaces the contents with previously exported state (checked by the caller). */
   importState(ids: string[], receivedAt: number[], terms: [string, number[]][]): void {
-    this.#terms = new TermTable();
+    this.#terms = TermTable.restore(terms, ids.length);
     this.#ids = [...ids];
     this.#receivedAt = [...receivedAt];
     this.#numberOf = new Map(ids.map((id, number) => [id, number]));
     this.#dead = 0;
-    for (const [term, postings] of terms) {
-      for (const posting of postings) this.#terms.append(term, documentOf(posting), posting % FIELD_SPAN);
-    }
   }
 
   #seed(list: readonly number[]): Candidate[] {
@@ -189,29 +178,38 @@ export class SearchIndex {
     return out;
   }
 
-  /** Scores each document by its best term starting with `prefix`, then keeps those also in `candidates`. */
+  /**
+   * Scores each document by the fields where some word starting with `prefix` occurs (plus a bonus when the
+   * prefix is itself one of its words), keeping only documents also in `candidates` when given.
+   */
   #applyPrefix(prefix: string, candidates: Candidate[] | undefined): Candidate[] {
+    const whole = this.#terms.get(prefix);
+    const short = this.#terms.getShortPrefix(prefix);
+    if (short) return this.#applyUnion(short, whole, candidates);
+
+    // Longer prefixes: OR the masks of all matching terms per document in scratch space.
     this.#prepareScratch();
     const generation = this.#generation;
     const stamp = this.#stamp;
-    const best = this.#best;
+    const masks = this.#masks;
     const reached: number[] = [];
     this.#terms.forEachWithPrefix(prefix, (term, list) => {
-      const bonus = term === prefix ? WHOLE_WORD_BONUS : 0;
+      const extra = term === prefix ? WHOLE_WORD_FLAG : 0;
       for (const posting of list) {
         const documentNumber = documentOf(posting);
-        const score = fieldWeight(posting) + bonus;
+        const mask = (posting % FIELD_SPAN) | extra;
         if (stamp[documentNumber] !== generation) {
           stamp[documentNumber] = generation;
-          best[documentNumber] = score;
+          masks[documentNumber] = mask;
           reached.push(documentNumber);
-        } else if (score > (best[documentNumber] as number)) best[documentNumber] = score;
+        } else masks[documentNumber] = (masks[documentNumber] as number) | mask;
       }
     });
+    const scoreOf = (documentNumber: number) => prefixScore(masks[documentNumber] as number);
     if (candidates) {
       return candidates.filter((candidate) => {
         if (stamp[candidate.documentNumber] !== generation) return false;
-        candidate.score += best[candidate.documentNumber] as number;
+        candidate.score += scoreOf(candidate.documentNumber);
         return true;
       });
     }
@@ -219,7 +217,41 @@ export class SearchIndex {
     for (const documentNumber of reached) {
       if (this.#ids[documentNumber] === undefined) continue;
       const receivedAt = this.#receivedAt[documentNumber] as number;
-      out.push({ documentNumber, score: best[documentNumber] as number, receivedAt });
+      out.push({ documentNumber, score: scoreOf(documentNumber), receivedAt });
+    }
+    return out;
+  }
+
+  // Short prefixes: one precomputed union list, walked in step with the candidates (both by document).
+  #applyUnion(
+    union: readonly number[],
+    whole: readonly number[] | undefined,
+    candidates: Candidate[] | undefined,
+  ): Candidate[] {
+    const out: Candidate[] = [];
+    let w = 0;
+    const bonusFor = (documentNumber: number) => {
+      if (!whole) return 0;
+      while (w < whole.length && documentOf(whole[w] as number) < documentNumber) w++;
+      return w < whole.length && documentOf(whole[w] as number) === documentNumber ? WHOLE_WORD_BONUS : 0;
+    };
+    if (candidates) {
+      let u = 0;
+      for (const candidate of candidates) {
+        while (u < union.length && documentOf(union[u] as number) < candidate.documentNumber) u++;
+        if (u === union.length) break;
+        const posting = union[u] as number;
+        if (documentOf(posting) !== candidate.documentNumber) continue;
+        candidate.score += fieldWeight(posting) + bonusFor(candidate.documentNumber);
+        out.push(candidate);
+      }
+      return out;
+    }
+    for (const posting of union) {
+      const documentNumber = documentOf(posting);
+      if (this.#ids[documentNumber] === undefined) continue;
+      const receivedAt = this.#receivedAt[documentNumber] as number;
+      out.push({ documentNumber, score: fieldWeight(posting) + bonusFor(documentNumber), receivedAt });
     }
     return out;
   }
@@ -229,7 +261,7 @@ export class SearchIndex {
     if (this.#stamp.length < needed) {
       const capacity = Math.max(needed, this.#stamp.length * 2, 1024);
       this.#stamp = new Uint32Array(capacity);
-      this.#best = new Float64Array(capacity);
+      this.#masks = new Uint8Array(capacity);
       this.#generation = 0;
     }
     this.#generation++;
@@ -238,19 +270,4 @@ export class SearchIndex {
       this.#generation = 1;
     }
   }
-}
-
-function checkDocument(doc: SearchDocument): void {
-  const strings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'string');
-  if (typeof doc !== 'object' || doc === null) throw new SearchIndexError('document must be an object');
-  if (typeof doc.id !== 'string' || doc.id.length === 0)
-    throw new SearchIndexError('document id must be a non-empty string');
-  if (typeof doc.subject !== 'string' || typeof doc.body !== 'string') {
-    throw new SearchIndexError(`document ${doc.id}: subject and body must be strings`);
-  }
-  if (!strings(doc.addresses) || !strings(doc.names)) {
-    throw new SearchIndexError(`document ${doc.id}: addresses and names must be arrays of strings`);
-  }
-  if (!Number.isFinite(doc.receivedAt))
-    throw new SearchIndexError(`document ${doc.id}: receivedAt must be a finite number`);
 }

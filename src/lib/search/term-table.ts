@@ -26,8 +26,17 @@ export function documentOf(posting: number): number {
   return Math.floor(posting / FIELD_SPAN);
 }
 
+/**
+ * Prefixes up to this many characters get their own postings list: the union over every term starting with
+ * them, field masks OR-ed. The first keystrokes of a search ("m", "th") otherwise touch a large share of all
+ * postings (every "the", "that", "they"...); with these lists they read at most one posting per message.
+ * Costs about one extra posting per (message, distinct leading pair of letters).
+ */
+export const SHORT_PREFIX_LENGTH = 2;
+
 export class TermTable {
   readonly #postings = new Map<string, number[]>();
+  readonly #short = new Map<string, number[]>();
   // Sorted view for prefix scans. New terms wait in #pending and are merged on the next prefix lookup, so
   // adding a message never pays for re-sorting the whole vocabulary; a term whose postings are gone
   // lingers here until the next compaction and is skipped because it is absent from #postings.
@@ -46,6 +55,71 @@ export class TermTable {
       this.#postings.set(term, [posting]);
       this.#pending.push(term);
     }
+    for (let length = 1; length <= SHORT_PREFIX_LENGTH && length <= term.length; length++) {
+      this.#appendShort(term.slice(0, length), documentNumber, fieldMask);
+    }
+  }
+
+  /**
+   * Bulk load (deserialising): postings lists in any term order, each sorted by document. The short-prefix
+   * lists are then built in one pass, since appending term by term would visit documents out of order.
+   */
+  static restore(entries: Iterable<[string, number[]]>, documentCount: number): TermTable {
+    const table = new TermTable();
+    for (const [term, postings] of entries) {
+      table.#postings.set(term, [...postings]);
+      table.#pending.push(term);
+    }
+    table.#mergePending();
+    const masks = new Uint8Array(documentCount);
+    for (let length = 1; length <= SHORT_PREFIX_LENGTH; length++) {
+      // Sorted terms sharing a prefix are contiguous: union each run through a per-document mask array.
+      let prefix: string | undefined;
+      let touched: number[] = [];
+      const flush = () => {
+        if (prefix === undefined) return;
+        const union: number[] = [];
+        for (const documentNumber of Int32Array.from(touched).sort()) {
+          union.push(documentNumber * FIELD_SPAN + (masks[documentNumber] as number));
+          masks[documentNumber] = 0;
+        }
+        table.#short.set(prefix, union);
+        touched = [];
+      };
+      for (const term of table.#sorted) {
+        if (term.length < length) continue;
+        const head = term.slice(0, length);
+        if (head !== prefix) {
+          flush();
+          prefix = head;
+        }
+        for (const posting of table.#postings.get(term) ?? []) {
+          const documentNumber = documentOf(posting);
+          if (masks[documentNumber] === 0) touched.push(documentNumber);
+          masks[documentNumber] = (masks[documentNumber] as number) | (posting % FIELD_SPAN);
+        }
+      }
+      flush();
+    }
+    return table;
+  }
+
+  /** The union list for a prefix of at most SHORT_PREFIX_LENGTH characters, if any term has it. */
+  getShortPrefix(prefix: string): readonly number[] | undefined {
+    return prefix.length <= SHORT_PREFIX_LENGTH ? this.#short.get(prefix) : undefined;
+  }
+
+  // Documents arrive in increasing order, so a repeat can only be the last entry: OR the fields into it.
+  #appendShort(prefix: string, documentNumber: number, fieldMask: number): void {
+    const list = this.#short.get(prefix);
+    if (!list) {
+      this.#short.set(prefix, [documentNumber * FIELD_SPAN + fieldMask]);
+      return;
+    }
+    const last = list[list.length - 1] as number;
+    if (documentOf(last) === documentNumber) {
+      list[list.length - 1] = documentNumber * FIELD_SPAN + ((last % FIELD_SPAN) | fieldMask);
+    } else list.push(documentNumber * FIELD_SPAN + fieldMask);
   }
 
   get(term: string): readonly number[] | undefined {
@@ -69,14 +143,16 @@ export class TermTable {
    * kept, because renumbering preserves the documents' relative order.
    */
   compact(renumber: Int32Array): void {
-    for (const [term, list] of this.#postings) {
-      let kept = 0;
-      for (const posting of list) {
-        const next = renumber[documentOf(posting)] ?? -1;
-        if (next >= 0) list[kept++] = next * FIELD_SPAN + (posting % FIELD_SPAN);
+    for (const lists of [this.#postings, this.#short]) {
+      for (const [key, list] of lists) {
+        let kept = 0;
+        for (const posting of list) {
+          const next = renumber[documentOf(posting)] ?? -1;
+          if (next >= 0) list[kept++] = next * FIELD_SPAN + (posting % FIELD_SPAN);
+        }
+        if (kept === 0) lists.delete(key);
+        else list.length = kept;
       }
-      if (kept === 0) this.#postings.delete(term);
-      else list.length = kept;
     }
     this.#mergePending();
     this.#sorted = this.#sorted.filter((term) => this.#postings.has(term));
