@@ -20,9 +20,10 @@ export class HostKeys {
   }
 
   /** Records a changed-key refusal so the page can explain it; true when `error` was one. */
-  notice(error: unknown): error is HostKeyChangedError {
-    if (!(error instanceof HostKeyChangedError)) return false;
-    this.problem = error;
+  notice(error: unknown): boolean {
+    const changed = hostKeyChange(error);
+    if (!changed) return false;
+    this.problem = changed;
     return true;
   }
 
@@ -56,10 +57,20 @@ export class HostKeys {
   }
 }
 
+/** The TLS client wraps the trust callback's refusal in a TlsError; find it along the cause chain. */
+export function hostKeyChange(error: unknown): HostKeyChangedError | undefined {
+  for (let e = error, depth = 0; e !== undefined && depth < 5; depth++) {
+    if (e instanceof HostKeyChangedError) return e;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return undefined;
+}
+
 /** Plain words for a failure to talk to a host at all. */
 export function describeFailure(error: unknown): string {
-  if (error instanceof HostKeyChangedError) {
-    return `the key of ${error.host}:${error.port} changed since it was pinned, so nothing was sent`;
+  const changed = hostKeyChange(error);
+  if (changed) {
+    return `the key of ${changed.host}:${changed.port} changed since it was pinned, so nothing was sent`;
   }
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\.$/, '');
