@@ -44,6 +44,8 @@ export function makeCertificate(kind: KeyKind, commonName: string): TestCertific
     ['req', '-x509', ...keyArgs[kind], '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '30'].concat([
       '-subj',
       `/CN=${commonName}`,
+      '-addext',
+      `subjectAltName=DNS:${commonName}`,
     ]),
     { stdio: 'ignore', timeout: 20_000 },
   );

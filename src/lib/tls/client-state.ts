@@ -24,11 +24,13 @@ import {
 } from './handshake-messages';
 import { groupName, isSupportedGroup, type EphemeralKeyShare, type KeyShareFactory } from './key-share';
 import {
-  deriveApplicationSecrets,
+  applicationSecretsFromMaster,
   deriveHandshakeSecrets,
+  deriveMasterSecret,
   deriveSecret,
   digest,
-  finishedVerifyData,
+  finishedKey,
+  hmac,
   type ApplicationSecrets,
 } from './key-schedule';
 import { parseServerHello, type ServerHello } from './server-hello';
@@ -87,9 +89,11 @@ export class ClientHandshake {
   private offeredExtensions = new Set<number>();
   private retried = false;
   private helloRetry?: ServerHello;
-  private handshakeSecret?: Uint8Array;
-  private clientHandshakeSecret?: Uint8Array;
-  private serverHandshakeSecret?: Uint8Array;
+  // Started as soon as the handshake secret exists, so they are ready when the flight's end arrives.
+  private masterSecret?: Promise<Uint8Array>;
+  private serverFinishedKey?: Promise<Uint8Array>;
+  private clientFinishedKey?: Promise<Uint8Array>;
+  private pendingServerInfo?: Promise<ServerCertificateInfo>;
   private certificateRequest?: CertificateRequest;
   private serverChain: Uint8Array[] = [];
   private leaf?: X509Certificate;
@@ -205,12 +209,18 @@ export class ClientHandshake {
     }
     this.suite = suite;
     this.transcript.add(message.raw);
-    const sharedSecret = await ourShare.deriveSharedSecret(serverShare.keyExchange);
-    const helloHash = await this.transcript.hash(suite.hash);
+    const [sharedSecret, helloHash] = await Promise.all([
+      ourShare.deriveSharedSecret(serverShare.keyExchange),
+      this.transcript.hash(suite.hash),
+    ]);
     const secrets = await deriveHandshakeSecrets(suite.hash, sharedSecret, helloHash);
-    this.handshakeSecret = secrets.handshakeSecret;
-    this.clientHandshakeSecret = secrets.clientHandshakeTrafficSecret;
-    this.serverHandshakeSecret = secrets.serverHandshakeTrafficSecret;
+    this.masterSecret = deriveMasterSecret(suite.hash, secrets.handshakeSecret);
+    this.serverFinishedKey = finishedKey(suite.hash, secrets.serverHandshakeTrafficSecret);
+    this.clientFinishedKey = finishedKey(suite.hash, secrets.clientHandshakeTrafficSecret);
+    // Unobserved rejections would be reported as unhandled; failures resurface where they are awaited.
+    for (const pending of [this.masterSecret, this.serverFinishedKey, this.clientFinishedKey]) {
+      pending.catch(() => undefined);
+    }
     this.host.logSecret('HANDSHAKE_SECRET', secrets.handshakeSecret);
     this.host.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.clientHandshakeTrafficSecret);
     this.host.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', secrets.serverHandshakeTrafficSecret);
@@ -267,6 +277,8 @@ export class ClientHandshake {
     }
     this.serverChain = chain;
     this.leaf = leaf;
+    this.pendingServerInfo = this.serverInfo();
+    this.pendingServerInfo.catch(() => undefined);
     this.transcript.add(message.raw);
     this.state = 'wait_certificate_verify';
   }
@@ -290,35 +302,45 @@ export class ClientHandshake {
 
   private async onFinished(message: HandshakeMessage): Promise<void> {
     const suite = this.suite as CipherSuite;
-    const expected = await finishedVerifyData(
-      suite.hash,
-      this.serverHandshakeSecret as Uint8Array,
-      await this.transcript.hash(suite.hash),
-    );
-    if (!equalBytes(expected, message.body)) {
-      throw protocolError(Alert.decryptError, 'server Finished does not match the handshake transcript');
-    }
+    const transcriptHash = await this.transcript.hash(suite.hash);
     this.transcript.add(message.raw);
-    const serverFinishedHash = await this.transcript.hash(suite.hash);
-    const secrets = await deriveApplicationSecrets(
-      suite.hash,
-      this.handshakeSecret as Uint8Array,
-      serverFinishedHash,
+    const finishedHash = this.transcript.hash(suite.hash);
+    // Verification, the next secrets and our reply are computed side by side to shorten the critical path,
+    // but nothing is sent or installed until the server Finished has matched and the trust callback passed.
+    const verified = (this.serverFinishedKey as Promise<Uint8Array>)
+      .then((key) => hmac(suite.hash, key, transcriptHash))
+      .then((expected) => {
+        if (!equalBytes(expected, message.body)) {
+          throw protocolError(Alert.decryptError, 'server Finished does not match the handshake transcript');
+        }
+      });
+    const secretsReady = Promise.all([this.masterSecret as Promise<Uint8Array>, finishedHash]).then(
+      ([master, hash]) => applicationSecretsFromMaster(suite.hash, master, hash),
     );
+    const reply = this.prepareClientFlight();
+    secretsReady.catch(() => undefined);
+    reply.catch(() => undefined);
+    await verified;
+
+    const secrets = await secretsReady;
     this.applicationSecrets = secrets;
     this.host.logSecret('MASTER_SECRET', secrets.masterSecret);
     this.host.logSecret('CLIENT_TRAFFIC_SECRET_0', secrets.clientApplicationTrafficSecret);
     this.host.logSecret('SERVER_TRAFFIC_SECRET_0', secrets.serverApplicationTrafficSecret);
     this.host.logSecret('EXPORTER_SECRET', secrets.exporterMasterSecret);
+    const clientProtection = RecordProtection.fromSecret(suite, secrets.clientApplicationTrafficSecret);
+    clientProtection.catch(() => undefined);
+    const [read, server] = await Promise.all([
+      RecordProtection.fromSecret(suite, secrets.serverApplicationTrafficSecret),
+      this.pendingServerInfo as Promise<ServerCertificateInfo>,
+    ]);
     // The server switches keys right after its Finished, so the next record must start fresh (§5.1).
-    this.host.setReadProtection(
-      await RecordProtection.fromSecret(suite, secrets.serverApplicationTrafficSecret),
-    );
+    this.host.setReadProtection(read);
 
     // Server authenticated (signature + Finished); now the trust decision, before anything is released.
-    this.server = await this.serverInfo();
+    this.server = server;
     try {
-      await this.config.verifyServer(this.server);
+      await this.config.verifyServer(server);
     } catch (cause) {
       const name = cause instanceof Error ? cause.name : '';
       const text = cause instanceof Error ? cause.message : String(cause);
@@ -327,7 +349,17 @@ export class ClientHandshake {
         cause,
       });
     }
-    await this.sendClientFlight();
+
+    const { messages, clientCertificateSent, resumptionHash } = await reply;
+    for (const outgoing of messages) this.host.sendProtectedHandshake(outgoing);
+    this.clientCertificateSent = clientCertificateSent;
+    const [write, resumption] = await Promise.all([
+      clientProtection,
+      resumptionHash.then((hash) => deriveSecret(suite.hash, secrets.masterSecret, 'res master', hash)),
+    ]);
+    this.resumptionMasterSecret = resumption;
+    this.host.logSecret('RESUMPTION_MASTER_SECRET', resumption);
+    this.host.setWriteProtection(write);
     this.state = 'connected';
   }
 
@@ -346,48 +378,48 @@ export class ClientHandshake {
     };
   }
 
-  private async sendClientFlight(): Promise<void> {
+  /**
+   * Builds Certificate, CertificateVerify and Finished (RFC 8446 §4.4) and adds them to the transcript.
+   * Called once the server Finished is in the transcript; the caller sends the result only after checks.
+   */
+  private async prepareClientFlight(): Promise<{
+    messages: Uint8Array[];
+    clientCertificateSent: boolean;
+    resumptionHash: Promise<Uint8Array>;
+  }> {
     const suite = this.suite as CipherSuite;
     const request = this.certificateRequest;
+    const messages: Uint8Array[] = [];
+    let clientCertificateSent = false;
     if (request) {
       const identity = this.config.identity;
       if (identity && identity.certificateChain.length > 0) {
         const scheme = chooseClientScheme(identity, request.signatureAlgorithms);
         const certificate = encodeCertificate(request.context, identity.certificateChain);
         this.transcript.add(certificate);
-        this.host.sendProtectedHandshake(certificate);
+        messages.push(certificate);
         const content = certificateVerifyContent('client', await this.transcript.hash(suite.hash));
         const verify = encodeCertificateVerify(
           scheme,
           await signCertificateVerify(identity, scheme, content),
         );
         this.transcript.add(verify);
-        this.host.sendProtectedHandshake(verify);
-        this.clientCertificateSent = true;
+        messages.push(verify);
+        clientCertificateSent = true;
       } else {
         // §4.4.2: without a suitable certificate the client sends an empty one and no CertificateVerify.
         const empty = encodeCertificate(request.context, []);
         this.transcript.add(empty);
-        this.host.sendProtectedHandshake(empty);
+        messages.push(empty);
       }
     }
-    const verifyData = await finishedVerifyData(
-      suite.hash,
-      this.clientHandshakeSecret as Uint8Array,
-      await this.transcript.hash(suite.hash),
-    );
-    const finished = encodeFinished(verifyData);
-    this.transcript.add(finished);
-    this.host.sendProtectedHandshake(finished);
-    const secrets = this.applicationSecrets as ApplicationSecrets;
-    const [write, resumption] = await Promise.all([
-      RecordProtection.fromSecret(suite, secrets.clientApplicationTrafficSecret),
-      this.transcript
-        .hash(suite.hash)
-        .then((hash) => deriveSecret(suite.hash, secrets.masterSecret, 'res master', hash)),
+    const [key, transcriptHash] = await Promise.all([
+      this.clientFinishedKey as Promise<Uint8Array>,
+      this.transcript.hash(suite.hash),
     ]);
-    this.resumptionMasterSecret = resumption;
-    this.host.logSecret('RESUMPTION_MASTER_SECRET', resumption);
-    this.host.setWriteProtection(write);
+    const finished = encodeFinished(await hmac(suite.hash, key, transcriptHash));
+    this.transcript.add(finished);
+    messages.push(finished);
+    return { messages, clientCertificateSent, resumptionHash: this.transcript.hash(suite.hash) };
   }
 }

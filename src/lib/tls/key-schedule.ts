@@ -121,16 +121,27 @@ function emptyHash(hash: HashName): Promise<Uint8Array> {
   return value;
 }
 
+// Without a PSK the Early Secret and the salt derived from it are constants per hash: compute them once.
+const earlyDerived = new Map<HashName, Promise<Uint8Array>>();
+function earlyDerivedSecret(hash: HashName): Promise<Uint8Array> {
+  let value = earlyDerived.get(hash);
+  if (!value) {
+    value = (async () => {
+      const earlySecret = await hkdfExtract(hash, undefined, new Uint8Array(hashLength(hash)));
+      return deriveSecret(hash, earlySecret, 'derived', await emptyHash(hash));
+    })();
+    earlyDerived.set(hash, value);
+  }
+  return value;
+}
+
 /** Early Secret (no PSK) → Handshake Secret → the two handshake traffic secrets. */
 export async function deriveHandshakeSecrets(
   hash: HashName,
   sharedSecret: Uint8Array,
   helloHash: Uint8Array,
 ): Promise<HandshakeSecrets> {
-  const zeros = new Uint8Array(hashLength(hash));
-  const earlySecret = await hkdfExtract(hash, undefined, zeros);
-  const derived = await deriveSecret(hash, earlySecret, 'derived', await emptyHash(hash));
-  const handshakeSecret = await hkdfExtract(hash, derived, sharedSecret);
+  const handshakeSecret = await hkdfExtract(hash, await earlyDerivedSecret(hash), sharedSecret);
   const [clientHandshakeTrafficSecret, serverHandshakeTrafficSecret] = await Promise.all([
     deriveSecret(hash, handshakeSecret, 'c hs traffic', helloHash),
     deriveSecret(hash, handshakeSecret, 's hs traffic', helloHash),
@@ -138,14 +149,18 @@ export async function deriveHandshakeSecrets(
   return { handshakeSecret, clientHandshakeTrafficSecret, serverHandshakeTrafficSecret };
 }
 
-/** Master Secret and the secrets taken at the server Finished (RFC 8446 §7.1). */
-export async function deriveApplicationSecrets(
+/** Master Secret: depends only on the Handshake Secret, so it can be computed while the flight arrives. */
+export async function deriveMasterSecret(hash: HashName, handshakeSecret: Uint8Array): Promise<Uint8Array> {
+  const derived = await deriveSecret(hash, handshakeSecret, 'derived', await emptyHash(hash));
+  return hkdfExtract(hash, derived, new Uint8Array(hashLength(hash)));
+}
+
+/** The secrets taken at the server Finished (RFC 8446 §7.1). */
+export async function applicationSecretsFromMaster(
   hash: HashName,
-  handshakeSecret: Uint8Array,
+  masterSecret: Uint8Array,
   serverFinishedHash: Uint8Array,
 ): Promise<ApplicationSecrets> {
-  const derived = await deriveSecret(hash, handshakeSecret, 'derived', await emptyHash(hash));
-  const masterSecret = await hkdfExtract(hash, derived, new Uint8Array(hashLength(hash)));
   const [clientApplicationTrafficSecret, serverApplicationTrafficSecret, exporterMasterSecret] =
     await Promise.all([
       deriveSecret(hash, masterSecret, 'c ap traffic', serverFinishedHash),
@@ -160,17 +175,33 @@ export async function deriveApplicationSecrets(
   };
 }
 
+export async function deriveApplicationSecrets(
+  hash: HashName,
+  handshakeSecret: Uint8Array,
+  serverFinishedHash: Uint8Array,
+): Promise<ApplicationSecrets> {
+  return applicationSecretsFromMaster(
+    hash,
+    await deriveMasterSecret(hash, handshakeSecret),
+    serverFinishedHash,
+  );
+}
+
 /** application_traffic_secret_N+1 (RFC 8446 §7.2), used by KeyUpdate. */
 export function nextTrafficSecret(hash: HashName, secret: Uint8Array): Promise<Uint8Array> {
   return hkdfExpandLabel(hash, secret, 'traffic upd', new Uint8Array(0), hashLength(hash));
 }
 
-/** finished_key and verify_data (RFC 8446 §4.4.4). */
+/** finished_key (RFC 8446 §4.4.4). */
+export function finishedKey(hash: HashName, baseKey: Uint8Array): Promise<Uint8Array> {
+  return hkdfExpandLabel(hash, baseKey, 'finished', new Uint8Array(0), hashLength(hash));
+}
+
+/** verify_data = HMAC(finished_key, Transcript-Hash) (RFC 8446 §4.4.4). */
 export async function finishedVerifyData(
   hash: HashName,
   baseKey: Uint8Array,
   transcriptHash: Uint8Array,
 ): Promise<Uint8Array> {
-  const finishedKey = await hkdfExpandLabel(hash, baseKey, 'finished', new Uint8Array(0), hashLength(hash));
-  return hmac(hash, finishedKey, transcriptHash);
+  return hmac(hash, await finishedKey(hash, baseKey), transcriptHash);
 }
