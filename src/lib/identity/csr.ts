@@ -110,3 +110,5 @@ export async function parseCsr(der: Uint8Array): Promise<ParsedCsr> {
   const { check, ...result } = parsed;
   return { ...result, signatureValid: await check() };
 }
+
+export { CsrError } from './errors';

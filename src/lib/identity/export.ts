@@ -196,3 +196,5 @@ export async function importWrappedIdentity(
   }
   return makeIdentity(chain, privateKey);
 }
+
+export { WrongPassphraseError, WrappedIdentityError } from './errors';
