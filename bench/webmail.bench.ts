@@ -1,0 +1,198 @@
+// Webmail benchmark (design §6): in headless Chromium through the real bridge on loopback, against the real
+// mail host —
+//   send_ms      median time from pressing Send to the 20 shown on the page, against the CLI
+//                (`npm run --silent misfin -- send ...`) sending the same message in the same run;
+//   sync_1000_s  a GMAP sync of 1,000 new messages.
+// Prints the figures, then as the last line {"bench":"webmail","send_ms":…,"cli_send_ms":…,"sync_1000_s":…}.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { mailboxAddCommand } from '../mailhost/admin';
+import { importIdentityPem } from '../src/lib/identity/import';
+import { sendMessage } from '../src/lib/misfin/send';
+import { connectTcp } from '../src/lib/tls/tcp-transport.node.js';
+import { MemoryHostPinStore, tofuVerifier } from '../src/lib/trust/host-pins';
+import { startWebmailEnv } from '../tests/support/webmail-env';
+import { compose, register, sync } from '../tests/support/webmail-page';
+
+const SENDS = 15;
+const SYNC_COUNT = 1000;
+const BUDGET = { send_ms: 15, sync_1000_s: 3 };
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** Presses Send inside the page and resolves with the ms until a new "Delivered to <to>" result appears. */
+function timeSend(page: Page, to: string): Promise<number> {
+  return page.evaluate(async (recipient) => {
+    const log = document.querySelector('[role="log"]');
+    const form = document.querySelector('form[aria-label="Compose"]');
+    const button = form?.querySelector<HTMLButtonElement>('button[type="submit"]');
+    if (!log || !button) throw new Error('compose form or result log not found');
+    const before = new Set(log.querySelectorAll('li'));
+    const wanted = `Delivered to ${recipient}`;
+    const done = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no 20 within 15 s')), 15_000);
+      const check = () => {
+        for (const li of log.querySelectorAll('li')) {
+          if (!before.has(li) && li.textContent?.startsWith(wanted)) {
+            clearTimeout(timer);
+            observer.disconnect();
+            resolve(performance.now());
+            return;
+          }
+          if (!before.has(li) && !li.textContent?.startsWith('Delivered')) {
+            clearTimeout(timer);
+            observer.disconnect();
+            reject(new Error(li.textContent ?? 'failed'));
+            return;
+          }
+        }
+      };
+      const observer = new MutationObserver(check);
+      observer.observe(log, { subtree: true, childList: true, characterData: true });
+    });
+    const start = performance.now();
+    button.click();
+    return (await done) - start;
+  }, to);
+}
+
+/** Presses Sync and resolves with the seconds until the sync is over. */
+function timeSync(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const region = document.querySelector('section[aria-label="Messages"]');
+    const button = [...(region?.querySelectorAll('button') ?? [])].find(
+      (b) => b.textContent?.trim() === 'Sync',
+    );
+    if (!region || !button) throw new Error('sync button not found');
+    const start = performance.now();
+    button.click();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('sync did not finish within 120 s')), 120_000);
+      const poll = () => {
+        if (!button.disabled && button.textContent?.trim() === 'Sync') {
+          clearTimeout(timer);
+          resolve();
+        } else requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    });
+    return (performance.now() - start) / 1000;
+  });
+}
+
+const env = await startWebmailEnv();
+const work = await mkdtemp(join(tmpdir(), 'webmail-bench-'));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
+try {
+  const page = await (await browser.newContext()).newPage();
+  await register(page, env, 'alice', 'Alice');
+  await env.invite('bob');
+  const to = 'bob@localhost';
+  const message = 'Benchmark message.\n\nOne short paragraph of gemtext.';
+
+  // --- page: press Send -> 20 ---
+  const pageTimes: number[] = [];
+  for (let i = 0; i <= SENDS; i++) {
+    await compose(page, to, `Bench ${i}`, message);
+    const ms = await timeSend(page, to);
+    if (i > 0) pageTimes.push(ms); // the first one warms up the page and the host
+  }
+
+  // --- CLI: the same message, same host, its own identity file ---
+  const cliIdentity = join(work, 'clive.pem');
+  await mailboxAddCommand(env.dataDir, 'clive', { certOut: cliIdentity });
+  const knownHosts = join(work, 'known_hosts');
+  const cliTimes: number[] = [];
+  for (let i = 0; i <= Math.min(SENDS, 8); i++) {
+    const started = performance.now();
+    const run = spawnSync(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'misfin',
+        '--',
+        'send',
+        '--identity',
+        cliIdentity,
+        '--known-hosts',
+        knownHosts,
+        '--to',
+        `bob@localhost:${env.hostPort}`,
+        '--message',
+        `# Bench ${i}\n${message}`,
+      ],
+      { encoding: 'utf8' },
+    );
+    const ms = performance.now() - started;
+    if (run.status !== 0) throw new Error(`CLI send failed: ${run.stdout}${run.stderr}`);
+    if (i > 0) cliTimes.push(ms);
+  }
+
+  // --- sync of 1,000 new messages: delivered from Node with the lib's client, then synced in the page ---
+  const sender = await importIdentityPem(await readFile(cliIdentity, 'utf8'), { extractable: false });
+  const verifyServer = tofuVerifier(new MemoryHostPinStore());
+  const target = { mailbox: 'alice', host: 'localhost', port: env.hostPort };
+  let next = 0;
+  const deliver = async () => {
+    while (next < SYNC_COUNT) {
+      const n = next++;
+      const result = await sendMessage({
+        connector: (host, port) => connectTcp('127.0.0.1', port, { timeoutMs: 10_000 }),
+        identity: sender,
+        verifyServer,
+        to: target,
+        message: { body: `# Bulk ${n}\n\nMessage number ${n}.\n` },
+      });
+      if (result.response.status !== 20) throw new Error(`bulk delivery ${n}: ${result.response.status}`);
+    }
+  };
+  const deliveryStart = performance.now();
+  await Promise.all(Array.from({ length: 16 }, deliver));
+  const deliverySeconds = (performance.now() - deliveryStart) / 1000;
+
+  await sync(page); // brings the Sent copies of the send benchmark in first, so only the bulk is new
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Mail' }).click();
+  const syncSeconds = await timeSync(page);
+  const inbox = await page
+    .getByRole('navigation', { name: 'Folders' })
+    .getByRole('button', { name: /^Inbox/ })
+    .getAttribute('aria-label');
+
+  const sendMs = median(pageTimes);
+  const cliMs = median(cliTimes);
+  console.log(
+    `page send, press Send -> 20 (median of ${pageTimes.length}): ${sendMs.toFixed(1)} ms  [budget ${BUDGET.send_ms} ms]`,
+  );
+  console.log(`  all: ${pageTimes.map((t) => t.toFixed(1)).join(' ')}`);
+  console.log(`CLI send, process start -> exit (median of ${cliTimes.length}): ${cliMs.toFixed(1)} ms`);
+  console.log(`page/CLI ratio: ${(sendMs / cliMs).toFixed(3)}`);
+  console.log(
+    `bulk delivery of ${SYNC_COUNT} messages from Node (16 connections): ${deliverySeconds.toFixed(2)} s`,
+  );
+  console.log(
+    `GMAP sync of ${SYNC_COUNT} new messages in the page: ${syncSeconds.toFixed(2)} s  [budget ${BUDGET.sync_1000_s} s]; folder now: ${inbox}`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'webmail',
+      send_ms: Number(sendMs.toFixed(2)),
+      cli_send_ms: Number(cliMs.toFixed(2)),
+      sync_1000_s: Number(syncSeconds.toFixed(3)),
+    }),
+  );
+} finally {
+  await browser.close();
+  await env.stop();
+  await rm(work, { recursive: true, force: true });
+}
