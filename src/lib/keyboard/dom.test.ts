@@ -60,10 +60,13 @@ describe('attachShortcuts', () => {
     const unbound = keydown('z');
     target.dispatchEvent(unbound);
     expect(unbound.defaultPrevented).toBe(false);
-    expect(seen).toEqual(['next', 'goInbox', 'reply']);
+    const escape = keydown('Escape');
+    target.dispatchEvent(escape);
+    expect(escape.defaultPrevented).toBe(false); // a <dialog> still closes natively
+    expect(seen).toEqual(['next', 'goInbox', 'reply', 'close']);
 
     detach();
     target.dispatchEvent(keydown('j'));
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(4);
   });
 });

@@ -86,8 +86,9 @@ export function attachShortcuts<A extends string>(
       options.scopes?.() ?? [],
     );
     if (action !== null) {
-      // "/" would otherwise open Firefox's quick find, "'" quick link find; the key is ours now.
-      event.preventDefault();
+      // "/" would otherwise open Firefox's quick find; the key is ours now. Escape keeps its native meaning
+      // (closing a <dialog>, clearing a search field) and the app is told as well.
+      if (event.key !== 'Escape') event.preventDefault();
       onAction(action, event);
     } else if (map.pending) event.preventDefault();
   };

@@ -96,6 +96,8 @@ describe('SearchIndex', () => {
     for (let i = 0; i < 500; i++) index.add(doc(`m${i}`, { body: `note ${i}`, receivedAt: i }));
     expect(ids(index, 'note', 3)).toEqual(['m499', 'm498', 'm497']);
     expect(index.search('no')).toHaveLength(50);
+    expect(index.search('note', { limit: 0 })).toEqual([]);
+    expect(() => index.search('note', { limit: Number.NaN })).toThrow(SearchIndexError);
   });
 
   it('removes and replaces documents', () => {

@@ -5,7 +5,7 @@
  * Documents get increasing internal numbers; removing one only marks it gone, and a compaction renumbers
  * once enough have gone. That keeps add and remove O(terms of the message) while sync streams mail in.
  */
-import { checkDocument, type SearchDocument } from './document';
+import { checkDocument, SearchIndexError, type SearchDocument } from './document';
 import { addressTerms, parseQuery, tokenize } from './tokenize';
 import { topCandidates, type Candidate } from './rank';
 import { documentOf, Field, FIELD_SPAN, fieldWeight, TermTable } from './term-table';
@@ -92,6 +92,8 @@ export class SearchIndex {
    */
   search(query: string, options: SearchOptions = {}): SearchHit[] {
     const limit = options.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new SearchIndexError(`limit must be a whole number ≥ 0, got ${limit}`);
     const { exact, prefix } = parseQuery(query);
     if (exact.length === 0 && prefix === undefined) return [];
 
