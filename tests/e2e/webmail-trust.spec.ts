@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { exportWrappedIdentity } from '../../src/lib/identity/export';
+import { createSelfSignedIdentity } from '../../src/lib/identity/identity';
 import { startWebmailEnv, type WebmailEnv } from '../support/webmail-env';
 import { register, sync } from '../support/webmail-page';
 
@@ -94,6 +96,45 @@ test('a PKCS#1 PEM identity (the reference implementation’s format) imports', 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a passphrase-wrapped export imports, and a wrong passphrase is explained', async ({ page }) => {
+  test.setTimeout(60_000);
+  const identity = await createSelfSignedIdentity(
+    { mailbox: 'wren', displayName: 'Wren', host: 'localhost' },
+    'ec',
+    {
+      extractable: true,
+    },
+  );
+  const wrapped = await exportWrappedIdentity(identity, 'correct horse battery staple');
+
+  await page.goto(env.url);
+  const form = page.getByRole('form', { name: 'Import an identity' });
+  await form.getByLabel('Or paste the PEM text').fill(wrapped);
+  await form.getByLabel('Passphrase (only for a protected export)').fill('wrong passphrase');
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('alert')).toContainText(/passphrase/i, { timeout: 20_000 });
+
+  await form.getByLabel('Passphrase (only for a protected export)').fill('correct horse battery staple');
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('combobox', { name: 'Identity' })).toHaveValue('wren@localhost', {
+    timeout: 20_000,
+  });
+  const extractable = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('misfin-webmail');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const record = await new Promise<{ privateKey: CryptoKey }>((resolve, reject) => {
+      const request = db.transaction('identities').objectStore('identities').get('wren@localhost');
+      request.onsuccess = () => resolve(request.result as { privateKey: CryptoKey });
+      request.onerror = () => reject(request.error);
+    });
+    return record.privateKey.extractable;
+  });
+  expect(extractable).toBe(false);
 });
 
 test('a changed host key is refused and explained', async ({ page }) => {
