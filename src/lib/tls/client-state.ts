@@ -31,10 +31,11 @@ import {
   digest,
   finishedKey,
   hmac,
+  warmHmacKey,
   type ApplicationSecrets,
 } from './key-schedule';
 import { parseServerHello, type ServerHello } from './server-hello';
-import { certificateVerifyContent, verifyServerSignature } from './signature-verify';
+import { certificateVerifyContent, LeafKeyCache, verifyServerSignature } from './signature-verify';
 import { Transcript } from './transcript';
 import type { ClientIdentity, ServerCertificateInfo, VerifyServer } from './types';
 
@@ -79,7 +80,8 @@ export class ClientHandshake {
   suite?: CipherSuite;
   server?: ServerCertificateInfo;
   applicationSecrets?: ApplicationSecrets;
-  resumptionMasterSecret?: Uint8Array;
+  private resumption?: Promise<Uint8Array>;
+  private resumptionInputs?: { masterSecret: Uint8Array; transcriptBytes: Uint8Array };
   certificateRequested = false;
   clientCertificateSent = false;
 
@@ -94,6 +96,9 @@ export class ClientHandshake {
   private serverFinishedKey?: Promise<Uint8Array>;
   private clientFinishedKey?: Promise<Uint8Array>;
   private pendingServerInfo?: Promise<ServerCertificateInfo>;
+  /** Transcript hash through the last message, started as soon as that message was added. */
+  private pendingHash?: Promise<Uint8Array>;
+  private leafKeys?: LeafKeyCache;
   private certificateRequest?: CertificateRequest;
   private serverChain: Uint8Array[] = [];
   private leaf?: X509Certificate;
@@ -219,7 +224,7 @@ export class ClientHandshake {
     this.clientFinishedKey = finishedKey(suite.hash, secrets.clientHandshakeTrafficSecret);
     // Unobserved rejections would be reported as unhandled; failures resurface where they are awaited.
     for (const pending of [this.masterSecret, this.serverFinishedKey, this.clientFinishedKey]) {
-      pending.catch(() => undefined);
+      pending.then((key) => warmHmacKey(suite.hash, key)).catch(() => undefined);
     }
     this.host.logSecret('HANDSHAKE_SECRET', secrets.handshakeSecret);
     this.host.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.clientHandshakeTrafficSecret);
@@ -279,7 +284,11 @@ export class ClientHandshake {
     this.leaf = leaf;
     this.pendingServerInfo = this.serverInfo();
     this.pendingServerInfo.catch(() => undefined);
+    this.leafKeys = new LeafKeyCache(leaf.spki);
+    this.leafKeys.prefetch(leaf.publicKeyAlgorithm);
     this.transcript.add(message.raw);
+    this.pendingHash = this.transcript.hash((this.suite as CipherSuite).hash);
+    this.pendingHash.catch(() => undefined);
     this.state = 'wait_certificate_verify';
   }
 
@@ -287,7 +296,11 @@ export class ClientHandshake {
     const suite = this.suite as CipherSuite;
     const leaf = this.leaf as X509Certificate;
     const verify = parseCertificateVerify(message.body);
-    const content = certificateVerifyContent('server', await this.transcript.hash(suite.hash));
+    const content = certificateVerifyContent('server', await (this.pendingHash as Promise<Uint8Array>));
+    // The hash through CertificateVerify (for the Finished check) is started while the signature is checked.
+    this.transcript.add(message.raw);
+    this.pendingHash = this.transcript.hash(suite.hash);
+    this.pendingHash.catch(() => undefined);
     await verifyServerSignature(
       verify.scheme,
       this.config.signatureAlgorithms,
@@ -295,14 +308,14 @@ export class ClientHandshake {
       leaf.publicKeyAlgorithm,
       content,
       verify.signature,
+      this.leafKeys,
     );
-    this.transcript.add(message.raw);
     this.state = 'wait_finished';
   }
 
   private async onFinished(message: HandshakeMessage): Promise<void> {
     const suite = this.suite as CipherSuite;
-    const transcriptHash = await this.transcript.hash(suite.hash);
+    const transcriptHash = await (this.pendingHash as Promise<Uint8Array>);
     this.transcript.add(message.raw);
     const finishedHash = this.transcript.hash(suite.hash);
     // Verification, the next secrets and our reply are computed side by side to shorten the critical path,
@@ -350,17 +363,27 @@ export class ClientHandshake {
       });
     }
 
-    const { messages, clientCertificateSent, resumptionHash } = await reply;
+    const { messages, clientCertificateSent, resumptionTranscript } = await reply;
     for (const outgoing of messages) this.host.sendProtectedHandshake(outgoing);
     this.clientCertificateSent = clientCertificateSent;
-    const [write, resumption] = await Promise.all([
-      clientProtection,
-      resumptionHash.then((hash) => deriveSecret(suite.hash, secrets.masterSecret, 'res master', hash)),
-    ]);
-    this.resumptionMasterSecret = resumption;
-    this.host.logSecret('RESUMPTION_MASTER_SECRET', resumption);
-    this.host.setWriteProtection(write);
+    // resumption_master_secret is only needed once a ticket arrives; derive it then (resumptionMasterSecret()).
+    this.resumptionInputs = { masterSecret: secrets.masterSecret, transcriptBytes: resumptionTranscript };
+    this.host.setWriteProtection(await clientProtection);
     this.state = 'connected';
+  }
+
+  /** resumption_master_secret (RFC 8446 §7.1), derived on first use: only tickets need it. */
+  resumptionMasterSecret(): Promise<Uint8Array> {
+    const inputs = this.resumptionInputs;
+    const suite = this.suite;
+    if (!inputs || !suite) return Promise.reject(new Error('handshake not complete'));
+    this.resumption ??= digest(suite.hash, inputs.transcriptBytes)
+      .then((hash) => deriveSecret(suite.hash, inputs.masterSecret, 'res master', hash))
+      .then((secret) => {
+        this.host.logSecret('RESUMPTION_MASTER_SECRET', secret);
+        return secret;
+      });
+    return this.resumption;
   }
 
   private async serverInfo(): Promise<ServerCertificateInfo> {
@@ -385,7 +408,7 @@ export class ClientHandshake {
   private async prepareClientFlight(): Promise<{
     messages: Uint8Array[];
     clientCertificateSent: boolean;
-    resumptionHash: Promise<Uint8Array>;
+    resumptionTranscript: Uint8Array;
   }> {
     const suite = this.suite as CipherSuite;
     const request = this.certificateRequest;
@@ -420,6 +443,6 @@ export class ClientHandshake {
     const finished = encodeFinished(await hmac(suite.hash, key, transcriptHash));
     this.transcript.add(finished);
     messages.push(finished);
-    return { messages, clientCertificateSent, resumptionHash: this.transcript.hash(suite.hash) };
+    return { messages, clientCertificateSent, resumptionTranscript: this.transcript.bytes() };
   }
 }

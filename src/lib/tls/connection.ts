@@ -3,7 +3,7 @@
 import { concat } from '../bytes/concat';
 import { ByteReaderError } from '../bytes/reader';
 import { Alert, alertCodeName, encodeAlert } from './alerts';
-import { RecordProtection } from './aead';
+import { RecordProtection, type OpenedRecord } from './aead';
 import { defaultCipherSuites, type CipherSuite } from './cipher-suites';
 import type { ClientHelloHook } from './client-hello';
 import { ClientHandshake, type HandshakeHost } from './client-state';
@@ -15,8 +15,8 @@ import {
   parseNewSessionTicket,
   type SessionTicket,
 } from './handshake-messages';
-import { NamedGroup, webCryptoKeyShares, type KeyShareFactory } from './key-share';
-import { nextTrafficSecret } from './key-schedule';
+import { defaultKeyShares, NamedGroup, type KeyShareFactory } from './key-share';
+import { hashLength, hkdfExpandLabel, nextTrafficSecret } from './key-schedule';
 import {
   ContentType,
   maxPlaintextLength,
@@ -86,7 +86,7 @@ export class TlsClientCore implements HandshakeHost {
         identity: options.identity,
         verifyServer: options.verifyServer,
         random: options.random ?? defaultRandom,
-        keyShares: options.keyShares ?? webCryptoKeyShares,
+        keyShares: options.keyShares ?? defaultKeyShares,
         cipherSuites: options.cipherSuites ?? defaultCipherSuites,
         supportedGroups: options.supportedGroups ?? [
           NamedGroup.x25519,
@@ -226,15 +226,45 @@ export class TlsClientCore implements HandshakeHost {
       if (this.failure || this.peerClosed) return this.flush();
       try {
         this.records.push(bytes);
-        for (let record = this.records.next(); record; record = this.records.next()) {
-          await this.onRecord(record);
-          if (this.peerClosed || this.failure) break;
-        }
+        await this.processRecords();
       } catch (error) {
         this.fail(error);
       }
       return this.flush();
     });
+  }
+
+  /**
+   * Processes every complete record in order. Records under the same read key are decrypted in parallel
+   * (their nonces are fixed by position); when a record changes the key, the rest are decrypted again with
+   * the new one, so a speculative failure under the old key is never reported.
+   */
+  private async processRecords(): Promise<void> {
+    const batch: RawRecord[] = [];
+    let framingError: unknown;
+    try {
+      for (let record = this.records.next(); record; record = this.records.next()) batch.push(record);
+    } catch (error) {
+      framingError = error;
+    }
+    let openings: (Promise<OpenedRecord> | undefined)[] = [];
+    let openedWith: RecordProtection | undefined;
+    for (let i = 0; i < batch.length; i++) {
+      if (this.readProtection !== openedWith) {
+        openedWith = this.readProtection;
+        openings = [];
+        for (let j = i; openedWith && j < batch.length; j++) {
+          const record = batch[j] as RawRecord;
+          if (record.type !== ContentType.applicationData) break;
+          const opening = openedWith.open(record.header, record.fragment);
+          opening.catch(() => undefined);
+          openings[j] = opening;
+        }
+      }
+      await this.onRecord(batch[i] as RawRecord, openings[i]);
+      if (this.peerClosed || this.failure) return;
+    }
+    if (framingError !== undefined) throw framingError;
   }
 
   /** The transport reached EOF. Without close_notify that is a truncation attack or a broken peer. */
@@ -295,7 +325,7 @@ export class TlsClientCore implements HandshakeHost {
 
   // ---- incoming records ----
 
-  private async onRecord(record: RawRecord): Promise<void> {
+  private async onRecord(record: RawRecord, opening?: Promise<OpenedRecord>): Promise<void> {
     const connected = this.handshakeComplete;
     if (record.type === ContentType.changeCipherSpec) {
       // §5: a single 0x01 byte may arrive during the handshake (middlebox compatibility) and is dropped.
@@ -314,7 +344,7 @@ export class TlsClientCore implements HandshakeHost {
           `unprotected record of type ${type} after keys were set`,
         );
       }
-      ({ type, content } = await this.readProtection.open(record.header, record.fragment));
+      ({ type, content } = await (opening ?? this.readProtection.open(record.header, record.fragment)));
     } else if (type === ContentType.applicationData) {
       throw protocolError(Alert.unexpectedMessage, 'application data before the handshake keys exist');
     }
@@ -362,9 +392,23 @@ export class TlsClientCore implements HandshakeHost {
 
   private async onPostHandshake(message: HandshakeMessage): Promise<void> {
     switch (message.type) {
-      case HandshakeType.newSessionTicket:
-        this.tickets.push(parseNewSessionTicket(message.body, (this.options.now ?? Date.now)()));
+      case HandshakeType.newSessionTicket: {
+        const ticket = parseNewSessionTicket(message.body, (this.options.now ?? Date.now)());
+        // The ticket's PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", nonce) (§4.6.1);
+        // kept with the ticket for a later resumption.
+        const suite = this.handshake.suite as CipherSuite;
+        const master = await this.handshake.resumptionMasterSecret();
+        ticket.psk = await hkdfExpandLabel(
+          suite.hash,
+          master,
+          'resumption',
+          ticket.nonce,
+          hashLength(suite.hash),
+        );
+        ticket.cipherSuite = suite.code;
+        this.tickets.push(ticket);
         return;
+      }
       case HandshakeType.keyUpdate: {
         const requested = parseKeyUpdate(message.body);
         const suite = this.handshake.suite as CipherSuite;

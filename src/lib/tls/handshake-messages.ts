@@ -129,6 +129,9 @@ export interface SessionTicket {
   ticket: Uint8Array;
   extensions: Map<number, Uint8Array>;
   receivedAt: number;
+  /** Pre-shared key for resuming with this ticket (filled in by the connection). */
+  psk?: Uint8Array;
+  cipherSuite?: number;
 }
 
 /** §4.6.1. Kept for resumption; never handed to the application as data. */

@@ -29,6 +29,11 @@ function hmacKey(secret: Uint8Array, hash: HashName): Promise<CryptoKey> {
   return key;
 }
 
+/** Starts importing `key` as an HMAC key now, so a later hmac() with it skips the import. */
+export function warmHmacKey(hash: HashName, key: Uint8Array): void {
+  hmacKey(key, hash).catch(() => undefined);
+}
+
 export async function hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
   const mac = await subtle().sign('HMAC', await hmacKey(key, hash), data as BufferSource);
   return new Uint8Array(mac);

@@ -116,8 +116,31 @@ export const webCryptoKeyShares: KeyShareFactory = {
     const parameters = groups.get(group);
     if (!parameters) throw new Error(`unsupported group ${groupName(group)}`);
     const subtle = globalThis.crypto.subtle;
-    const pair = (await subtle.generateKey(parameters.algorithm, true, ['deriveBits'])) as CryptoKeyPair;
+    // The private half stays non-extractable; public keys are always exportable.
+    const pair = (await subtle.generateKey(parameters.algorithm, false, ['deriveBits'])) as CryptoKeyPair;
     const publicKey = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
     return keyShareFromKeyPair(group, pair.privateKey, publicKey);
   },
 };
+
+/**
+ * Keeps one fresh key pair per group generated ahead of time, so a connection does not wait for key
+ * generation. Each pair is still used exactly once; the next one is started when one is taken.
+ */
+export function prefetchingKeyShares(base: KeyShareFactory = webCryptoKeyShares): KeyShareFactory {
+  const spare = new Map<number, Promise<EphemeralKeyShare>>();
+  const refill = (group: number) => {
+    const next = base.create(group);
+    next.catch(() => spare.delete(group));
+    spare.set(group, next);
+  };
+  return {
+    create(group) {
+      const ready = spare.get(group);
+      refill(group);
+      return ready ?? base.create(group);
+    },
+  };
+}
+
+export const defaultKeyShares = prefetchingKeyShares();

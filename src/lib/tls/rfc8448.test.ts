@@ -68,6 +68,8 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
     expect(secrets.get('CLIENT_TRAFFIC_SECRET_0')).toBe(simple.clientApplicationTrafficSecret);
     expect(secrets.get('SERVER_TRAFFIC_SECRET_0')).toBe(simple.serverApplicationTrafficSecret);
     expect(secrets.get('EXPORTER_SECRET')).toBe(simple.exporterMasterSecret);
+    expect(secrets.get('RESUMPTION_MASTER_SECRET')).toBeUndefined();
+    expect(toHex(await core.handshake.resumptionMasterSecret())).toBe(simple.resumptionMasterSecret);
     expect(secrets.get('RESUMPTION_MASTER_SECRET')).toBe(simple.resumptionMasterSecret);
     expect(core.cipherSuite?.name).toBe('TLS_AES_128_GCM_SHA256');
 
@@ -87,6 +89,10 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
     expect(ticket.data).toEqual([]);
     expect(core.tickets).toHaveLength(1);
     expect(toHex(core.tickets[0]?.ticket ?? new Uint8Array())).toBe(simple.ticket);
+    // RFC 8448 §4 resumes with this PSK, derived from the §3 session's resumption_master_secret.
+    expect(toHex(core.tickets[0]?.psk ?? new Uint8Array())).toBe(
+      '4ecd0eb6ec3b4d87f5d6028f922ca4c5851a277fd41311c9e62d2c9492e1c4f3',
+    );
 
     const sent = await core.write(fromHex(simple.applicationData));
     expect(hex(sent.records)).toBe(simple.clientApplicationRecord);
@@ -204,7 +210,7 @@ describe('RFC 8448 §6 client authentication', () => {
     expect(secrets.get('CLIENT_TRAFFIC_SECRET_0')).toBe(clientAuth.clientApplicationTrafficSecret);
     expect(secrets.get('SERVER_TRAFFIC_SECRET_0')).toBe(clientAuth.serverApplicationTrafficSecret);
     expect(secrets.get('EXPORTER_SECRET')).toBe(clientAuth.exporterMasterSecret);
-    expect(secrets.get('RESUMPTION_MASTER_SECRET')).toBe(clientAuth.resumptionMasterSecret);
+    expect(toHex(await core.handshake.resumptionMasterSecret())).toBe(clientAuth.resumptionMasterSecret);
     expect((await core.feed(fromHex(clientAuth.serverCloseNotifyRecord))).closed).toBe(true);
     expect(hex((await core.close()).records)).toBe(clientAuth.clientCloseNotifyRecord);
   });

@@ -21,6 +21,37 @@ export function certificateVerifyContent(side: 'server' | 'client', transcriptHa
  * Checks the server's signature. A scheme we did not offer or that does not fit the key type is
  * illegal_parameter; a signature that does not verify is decrypt_error (§4.4.3).
  */
+/** Imports a leaf SPKI for verification, memoised per import parameters (started early, used at CV). */
+export class LeafKeyCache {
+  private readonly keys = new Map<string, Promise<CryptoKey>>();
+
+  constructor(private readonly spki: Uint8Array) {}
+
+  get(params: Algorithm): Promise<CryptoKey> {
+    const id = JSON.stringify(params);
+    let key = this.keys.get(id);
+    if (!key) {
+      key = globalThis.crypto.subtle.importKey('spki', this.spki as BufferSource, params, false, ['verify']);
+      key.catch(() => undefined);
+      this.keys.set(id, key);
+    }
+    return key;
+  }
+
+  /** Starts the import for the scheme a server with this key type most likely signs with. */
+  prefetch(publicKeyAlgorithm: string): void {
+    const likely: Record<string, number> = {
+      'ecdsa-p256': 0x0403,
+      'ecdsa-p384': 0x0503,
+      ed25519: 0x0807,
+      rsa: 0x0804,
+    };
+    const scheme = likely[publicKeyAlgorithm];
+    const algorithm = scheme === undefined ? undefined : certificateVerifyAlgorithm(scheme);
+    if (algorithm) void this.get(algorithm.importParams);
+  }
+}
+
 export async function verifyServerSignature(
   scheme: number,
   offered: readonly number[],
@@ -28,6 +59,7 @@ export async function verifyServerSignature(
   publicKeyAlgorithm: string,
   content: Uint8Array,
   signature: Uint8Array,
+  keys: LeafKeyCache = new LeafKeyCache(spki),
 ): Promise<void> {
   const algorithm = certificateVerifyAlgorithm(scheme);
   if (!algorithm || !offered.includes(scheme)) {
@@ -46,7 +78,7 @@ export async function verifyServerSignature(
   const subtle = globalThis.crypto.subtle;
   let key: CryptoKey;
   try {
-    key = await subtle.importKey('spki', spki as BufferSource, algorithm.importParams, false, ['verify']);
+    key = await keys.get(algorithm.importParams);
   } catch (cause) {
     throw protocolError(
       Alert.badCertificate,
