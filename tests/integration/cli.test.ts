@@ -360,9 +360,39 @@ describe('misfin send and probe', () => {
       '--message',
       'rsa',
     ]);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(`20 ${expected}\n`);
+  });
+
+  it('authenticates with RSA-PSS and Ed25519 identities made by identity new', async () => {
+    for (const key of ['rsa', 'ed25519']) {
+      const file = path(`tls-${key}.pem`);
+      const made = await runCli([
+        'identity',
+        'new',
+        '--mailbox',
+        key,
+        '--host',
+        'localhost',
+        '--key',
+        key,
+        '--out',
+        file,
+      ]);
+      expect(made.code).toBe(0);
+      const result = await runCli([
+        'send',
+        ...net().slice(2),
+        '--identity',
+        file,
+        '--to',
+        'bee@localhost',
+        '--message',
+        key,
+      ]);
+      expect(result.stdout).toBe(`20 ${made.stdout.trim()}\n`);
+      expect(result.code, result.stderr).toBe(0);
+    }
   });
 
   it('exits 3 on a network failure and 2 on usage errors; every command has --help', async () => {
