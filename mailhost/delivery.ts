@@ -75,7 +75,10 @@ export async function handleDelivery(ctx: HostContext, request: DeliveryRequest,
     throw error;
   }
   if (isGmap) return storeOwnCopy(ctx, domain, sender, blurb, request, now);
-  const outcome = await ctx.verifier.verify(sender, { keyPem: domain.ca.keyPem, certPem: domain.ca.certPem });
+  const outcome = await ctx.verifier.verify(sender, {
+    certificateChain: [domain.ca.certDer],
+    privateKey: domain.ca.key,
+  });
   if (outcome.kind === 'reject') {
     ctx.log(`deliver ${request.address.mailbox}@${domain.host} from ${sender.text}: 63 ${outcome.reason}`);
     return { status: 63, meta: outcome.reason };

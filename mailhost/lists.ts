@@ -6,14 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAddress } from '../src/lib/misfin/address';
 import type { Gemmail } from '../src/lib/misfin/gemmail';
-import { encodeRequest } from '../src/lib/misfin/request';
-import { createMailboxIdentity } from './certs';
+import { createMailboxIdentity, loadSigningIdentity } from './certs';
 import type { HostSettings } from './config';
 import type { Reply } from './context';
 import { writeFileDurable } from './durable';
 import type { Domain } from './domain';
 import { storedText, type DeliveryRequest } from './delivery';
-import { sendRequest, type ClientPem, type ResolveHost } from './outbound';
+import type { ClientIdentity } from '../src/lib/tls/client';
+import { sendAs, type ResolveHost } from './outbound';
 import { QuotaExceededError, type Mailbox } from './store';
 import type { Sender } from './verify-sender';
 
@@ -97,7 +97,9 @@ export class ListRelay {
       throw error;
     }
     const recipients = subscribers.filter((s) => s.toLowerCase() !== post.sender.text.toLowerCase());
-    const task = this.fanOut(list, listAddress, post, recipients).finally(() => this.pending.delete(task));
+    const task = this.fanOut(domain, list, listAddress, post, recipients).finally(() =>
+      this.pending.delete(task),
+    );
     this.pending.add(task);
     return { status: 20, meta: fingerprint };
   }
@@ -115,17 +117,20 @@ export class ListRelay {
   }
 
   private async fanOut(
+    domain: Domain,
     list: Mailbox,
     listAddress: string,
     post: ListPost,
     recipients: string[],
   ): Promise<void> {
-    let identity: ClientPem;
+    let identity: ClientIdentity;
     try {
-      identity = {
+      const signing = await loadSigningIdentity({
         keyPem: await readFile(join(list.dir, KEY_FILE), 'utf8'),
         certPem: await readFile(join(list.dir, CERT_FILE), 'utf8'),
-      };
+      });
+      // The list certificate, then the CA that signed it: receivers can check the chain themselves.
+      identity = { certificateChain: [signing.certDer, domain.ca.certDer], privateKey: signing.key };
     } catch {
       this.options.log(`list ${listAddress}: no list identity, cannot re-send`);
       return;
@@ -142,9 +147,7 @@ export class ListRelay {
       recipients.map(async (recipient) => {
         try {
           const address = parseAddress(recipient);
-          const { bytes } = encodeRequest(address, outgoing);
-          const response = await sendRequest(address, bytes, {
-            identity,
+          const response = await sendAs(address, outgoing, identity, {
             timeoutMs: this.options.settings.outboundTimeoutMs,
             resolve: this.options.resolve,
           });

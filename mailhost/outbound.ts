@@ -1,9 +1,16 @@
 // The host acting as a Misfin client (seed 000: "servers act like clients for verification", and mailing
 // lists re-send "acting as a misfin client"): fetch another host's TLS certificate, probe an address, send.
-// Uses node:tls — the mail host is a Node program; the in-browser TLS client is not needed here.
-import { connect, type TLSSocket } from 'node:tls';
-import { DEFAULT_MISFIN_PORT, type MisfinAddress } from '../src/lib/misfin/address';
-import { findResponseEnd, parseResponse, type MisfinResponse } from '../src/lib/misfin/response';
+// Uses the project's own TLS 1.3 client (src/lib/tls) and Misfin client (src/lib/misfin/send), over TCP.
+import type { MisfinAddress } from '../src/lib/misfin/address';
+import type { OutgoingMail } from '../src/lib/misfin/gemmail-format';
+import type { MisfinResponse } from '../src/lib/misfin/response';
+import { probe, sendMessage } from '../src/lib/misfin/send';
+import { connectTls, type ClientIdentity, type Connector, type VerifyServer } from '../src/lib/tls/client';
+// `.js` suffix: tsx would otherwise read `.node` as a native-addon extension (cli/session.ts does the same).
+import { connectTcp } from '../src/lib/tls/tcp-transport.node.js';
+
+/** Misfin servers "should be bound to port 1958" (spec §1). */
+const MISFIN_PORT = 1958;
 
 /** Where to connect for a host name; tests map every test host to 127.0.0.1 and a random port. */
 export type ResolveHost = (host: string, port: number) => { host: string; port: number };
@@ -24,110 +31,76 @@ export function peerResolver(entries: Record<string, string>): ResolveHost {
   return (host, port) => table.get(host.toLowerCase()) ?? { host, port };
 }
 
-export class OutboundError extends Error {
-  override readonly name = 'OutboundError';
-}
-
-export interface ClientPem {
-  keyPem: string;
-  certPem: string;
-}
-
-interface OpenOptions {
-  host: string;
-  port: number;
-  identity?: ClientPem;
-  timeoutMs: number;
+export interface OutboundOptions {
   resolve: ResolveHost;
+  timeoutMs: number;
 }
 
-function open(options: OpenOptions): Promise<TLSSocket> {
-  const target = options.resolve(options.host, options.port);
-  return new Promise((resolvePromise, reject) => {
-    const socket = connect({
-      host: target.host,
-      port: target.port,
-      // SNI = the Misfin host name (spec §3.1 "compatible with SNI"); an IP literal cannot be SNI.
-      servername: /^[\d.]+$|:/.test(options.host) ? undefined : options.host,
-      // Misfin hosts are self-signed CAs: trust is decided by the caller (fingerprints, signatures).
-      rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
-      ...(options.identity ? { key: options.identity.keyPem, cert: options.identity.certPem } : {}),
-    });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new OutboundError(`timed out connecting to ${options.host}:${options.port}`));
-    }, options.timeoutMs);
-    socket.once('secureConnect', () => {
-      clearTimeout(timer);
-      resolvePromise(socket);
-    });
-    socket.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new OutboundError(`cannot reach ${options.host}:${options.port}: ${error.message}`));
-    });
-  });
+/** TCP to wherever `resolve` says; SNI and the request keep the Misfin host name. */
+function connector(options: OutboundOptions): Connector {
+  return (host, port) => {
+    const target = options.resolve(host, port);
+    return connectTcp(target.host, target.port, { timeoutMs: options.timeoutMs });
+  };
 }
+
+/**
+ * Misfin hosts present self-signed CA certificates, so the TLS layer accepts any (after the handshake
+ * signature checks); what a certificate is worth is decided by the caller (fingerprints, CA signature).
+ */
+const acceptAnyServer: VerifyServer = async () => undefined;
 
 /** The leaf certificate (DER) a host presents on its Misfin port: the CA check of spec §3.3. */
-export async function fetchHostCertificate(
-  host: string,
-  options: { timeoutMs: number; resolve: ResolveHost; port?: number },
-): Promise<Uint8Array> {
-  const socket = await open({ host, port: options.port ?? DEFAULT_MISFIN_PORT, ...options });
+export async function fetchHostCertificate(host: string, options: OutboundOptions): Promise<Uint8Array> {
+  const transport = await connector(options)(host, MISFIN_PORT);
+  let leaf: Uint8Array | undefined;
   try {
-    const peer = socket.getPeerX509Certificate();
-    if (!peer) throw new OutboundError(`${host} presented no certificate`);
-    return new Uint8Array(peer.raw);
+    const connection = await connectTls(transport, {
+      serverName: host,
+      port: MISFIN_PORT,
+      timeoutMs: options.timeoutMs,
+      verifyServer: async (info) => {
+        leaf = info.chain[0];
+      },
+    });
+    await connection.close().catch(() => undefined);
   } finally {
-    socket.end();
-    socket.destroy();
+    transport.close();
   }
+  if (!leaf) throw new Error(`${host} presented no certificate`);
+  return leaf;
 }
 
-/** Sends one request and reads the one response line (spec §1.1). */
-export async function sendRequest(
+/** A blank-message probe presenting `identity` (bp §3); resolves with the response. */
+export async function probeAddress(
   address: MisfinAddress,
-  request: Uint8Array,
-  options: { identity?: ClientPem; timeoutMs: number; resolve: ResolveHost },
+  identity: ClientIdentity,
+  options: OutboundOptions,
 ): Promise<MisfinResponse> {
-  const socket = await open({ host: address.host, port: address.port, ...options });
-  return new Promise<MisfinResponse>((resolvePromise, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new OutboundError(`no response from ${address.host} in time`));
-    }, options.timeoutMs);
-    let done = false;
-    const finish = (error?: Error) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.removeAllListeners('data');
-      socket.end();
-      socket.destroy();
-      if (error) return reject(error);
-      try {
-        const bytes = new Uint8Array(Buffer.concat(chunks, length));
-        const end = findResponseEnd(bytes);
-        if (end === undefined) throw new OutboundError(`${address.host} closed before a full response line`);
-        resolvePromise(parseResponse(bytes.subarray(0, end)));
-      } catch (parseError) {
-        reject(parseError as Error);
-      }
-    };
-    socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      length += chunk.length;
-      try {
-        if (findResponseEnd(new Uint8Array(Buffer.concat(chunks, length))) !== undefined) finish();
-      } catch (error) {
-        finish(error as Error);
-      }
-    });
-    socket.once('end', () => finish());
-    socket.once('error', (error) => finish(new OutboundError(error.message)));
-    socket.write(request);
+  const result = await probe({
+    to: address,
+    identity,
+    connector: connector(options),
+    verifyServer: acceptAnyServer,
+    timeoutMs: options.timeoutMs,
   });
+  return result.response;
+}
+
+/** Sends one message (B when it fits, else C) with `identity`. */
+export async function sendAs(
+  address: MisfinAddress,
+  message: OutgoingMail,
+  identity: ClientIdentity,
+  options: OutboundOptions,
+): Promise<MisfinResponse> {
+  const result = await sendMessage({
+    to: address,
+    message,
+    identity,
+    connector: connector(options),
+    verifyServer: acceptAnyServer,
+    timeoutMs: options.timeoutMs,
+  });
+  return result.response;
 }

@@ -5,12 +5,12 @@
 //   fingerprint of the `20`. Outcomes are cached and re-checked after a while. When the sender's host cannot
 //   be reached the mail is delivered as unverified (GMAP tags SenderUnverified + ViaNone).
 import { parseAddress, type MisfinAddress } from '../src/lib/misfin/address';
-import { encodeProbe } from '../src/lib/misfin/request';
 import { verifyCertificateSignature } from '../src/lib/identity/certificate-builder';
 import { certificateFingerprint, parseCertificate, type Certificate } from '../src/lib/identity/x509';
 import type { Domain } from './domain';
 import type { KnownSenders, VerificationMethod } from './known-senders';
-import { fetchHostCertificate, sendRequest, type ClientPem, type ResolveHost } from './outbound';
+import type { ClientIdentity } from '../src/lib/tls/client';
+import { fetchHostCertificate, probeAddress, type ResolveHost } from './outbound';
 
 export interface Sender {
   address: MisfinAddress;
@@ -49,7 +49,7 @@ export class SenderVerifier {
   constructor(private readonly options: VerifierOptions) {}
 
   /** `probeAs` is the identity of the receiving domain: servers "act like clients for verification". */
-  async verify(sender: Sender, probeAs: ClientPem): Promise<VerifyOutcome> {
+  async verify(sender: Sender, probeAs: ClientIdentity): Promise<VerifyOutcome> {
     const local = this.options.localDomain(sender.address.host);
     if (local) return this.verifyLocal(sender, local);
     const known = this.options.known.get(sender.text);
@@ -115,7 +115,7 @@ export class SenderVerifier {
 
   private async check(
     sender: Sender,
-    probeAs: ClientPem,
+    probeAs: ClientIdentity,
     pinned: string | undefined,
   ): Promise<VerifyOutcome> {
     const outcome = await this.decide(sender, probeAs);
@@ -146,7 +146,7 @@ export class SenderVerifier {
     return outcome;
   }
 
-  private async decide(sender: Sender, probeAs: ClientPem): Promise<VerifyOutcome> {
+  private async decide(sender: Sender, probeAs: ClientIdentity): Promise<VerifyOutcome> {
     const host = await this.hostCertificate(sender.address.host);
     if (host.cert) {
       if (host.fingerprint === sender.fingerprint)
@@ -159,8 +159,7 @@ export class SenderVerifier {
     let response;
     try {
       const target = parseAddress(`${sender.address.mailbox}@${sender.address.host}`);
-      response = await sendRequest(target, encodeProbe(target), {
-        identity: probeAs,
+      response = await probeAddress(target, probeAs, {
         timeoutMs: this.options.timeoutMs,
         resolve: this.options.resolve,
       });

@@ -27,7 +27,8 @@ beforeAll(async () => {
       bob = await addMailboxWithCert(dir, 'bob');
       await mailboxAddCommand(dir, 'tiny', {});
     },
-    // Unreachable senders must fail fast in these tests (no peers are mapped).
+    // Every other host is "unreachable": mapped to a loopback port nothing listens on.
+    resolveHost: () => ({ host: '127.0.0.1', port: 1 }),
     settings: { outboundTimeoutMs: 2000 },
   });
   // A tiny quota for the 45 test.

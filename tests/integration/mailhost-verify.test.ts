@@ -13,6 +13,8 @@ const resolveHost: ResolveHost = (host, port) => ({
   port: table.get(host) ?? (host === 'hostc.test' ? 1 : port),
 });
 
+/** Host A's clock runs `skew` ms ahead, to pass its verification cache lifetime. */
+let skew = 0;
 let a: TestHost;
 let b: TestHost;
 let alice: TestIdentity;
@@ -20,14 +22,16 @@ let bob: TestIdentity;
 let carol: TestIdentity;
 let dave: TestIdentity;
 
+const seenIds = new Set<string>();
+
+/** Tags of the one message that arrived since the last call (ids sort by receipt time, which is skewed here). */
 async function tagsOfLatest(identity: TestIdentity): Promise<string[]> {
-  const ids = (
-    await rawRequest(a.port, 'gemini://hosta.test/tag/Inbox\r\n', { identity, servername: 'hosta.test' })
-  ).body.split(',');
-  const tags = await rawRequest(a.port, `gemini://hosta.test/tags/${ids.at(-1)}\r\n`, {
-    identity,
-    servername: 'hosta.test',
-  });
+  const options = { identity, servername: 'hosta.test' };
+  const ids = (await rawRequest(a.port, 'gemini://hosta.test/tag/Inbox\r\n', options)).body.split(',');
+  const fresh = ids.filter((id) => !seenIds.has(id));
+  expect(fresh).toHaveLength(1);
+  seenIds.add(fresh[0]!);
+  const tags = await rawRequest(a.port, `gemini://hosta.test/tags/${fresh[0]}\r\n`, options);
   return tags.body.split(',');
 }
 
@@ -37,7 +41,8 @@ const send = (from: TestIdentity, message: string) =>
 beforeAll(async () => {
   a = await startTestHost('hosta.test', {
     resolveHost,
-    settings: { outboundTimeoutMs: 3000 },
+    now: () => Date.now() + skew,
+    settings: { outboundTimeoutMs: 3000, verifyTtlMs: 3_600_000 },
     setup: async (dir) => {
       alice = await addMailboxWithCert(dir, 'alice');
     },
@@ -71,6 +76,18 @@ describe('sender verification across hosts', () => {
   it('accepts a known sender again from the cache (ViaKnown)', async () => {
     expect((await send(bob, 'again')).status).toBe(20);
     expect(await tagsOfLatest(alice)).toEqual(expect.arrayContaining(['SenderVerified', 'ViaKnown']));
+  });
+
+  it('re-verifies a known sender once the cached outcome is older than verifyTtlMs', async () => {
+    skew = 2 * 3_600_000;
+    try {
+      expect((await send(bob, 'much later')).status).toBe(20);
+      expect(await tagsOfLatest(alice)).toEqual(expect.arrayContaining(['SenderVerified', 'ViaHostCA']));
+      expect((await send(bob, 'and again')).status).toBe(20);
+      expect(await tagsOfLatest(alice)).toEqual(expect.arrayContaining(['SenderVerified', 'ViaKnown']));
+    } finally {
+      skew = 0;
+    }
   });
 
   it('verifies a self-signed sender by probing the address with the host identity (ViaProbe)', async () => {

@@ -27,6 +27,7 @@ export async function startTestHost(
     settings?: Partial<HostSettings>;
     resolveHost?: ResolveHost;
     setup?: (dataDir: string) => Promise<void>;
+    now?: () => number;
     dataDir?: string;
   } = {},
 ): Promise<TestHost> {
@@ -42,6 +43,7 @@ export async function startTestHost(
     log: (line) => logs.push(line),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   return {
     dataDir: dir.path,
