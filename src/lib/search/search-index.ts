@@ -67,7 +67,7 @@ export class SearchIndex {
     this.#ids.push(doc.id);
     this.#receivedAt.push(doc.receivedAt);
     this.#numberOf.set(doc.id, number);
-    for (const [term, mask] of fields) this.#terms.append(term, number, mask);
+    this.#terms.appendDocument(number, fields);
   }
 
   /** Same as `add`; named for call sites that change a message already indexed. */

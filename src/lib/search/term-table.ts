@@ -47,16 +47,31 @@ export class TermTable {
     return this.#postings.size;
   }
 
-  append(term: string, documentNumber: number, fieldMask: number): void {
-    const posting = documentNumber * FIELD_SPAN + fieldMask;
-    const list = this.#postings.get(term);
-    if (list) list.push(posting);
-    else {
-      this.#postings.set(term, [posting]);
-      this.#pending.push(term);
+  /**
+   * Adds one document: `fields` maps each of its distinct terms to the fields holding it. The document
+   * number must exceed every number added before (lists stay sorted by appending).
+   */
+  appendDocument(documentNumber: number, fields: ReadonlyMap<string, number>): void {
+    // Short prefixes are OR-ed per document first, so each union list gets one append per document.
+    const short = new Map<string, number>();
+    for (const [term, mask] of fields) {
+      const posting = documentNumber * FIELD_SPAN + mask;
+      const list = this.#postings.get(term);
+      if (list) list.push(posting);
+      else {
+        this.#postings.set(term, [posting]);
+        this.#pending.push(term);
+      }
+      for (let length = 1; length <= SHORT_PREFIX_LENGTH && length <= term.length; length++) {
+        const prefix = term.slice(0, length);
+        short.set(prefix, (short.get(prefix) ?? 0) | mask);
+      }
     }
-    for (let length = 1; length <= SHORT_PREFIX_LENGTH && length <= term.length; length++) {
-      this.#appendShort(term.slice(0, length), documentNumber, fieldMask);
+    for (const [prefix, mask] of short) {
+      const posting = documentNumber * FIELD_SPAN + mask;
+      const list = this.#short.get(prefix);
+      if (list) list.push(posting);
+      else this.#short.set(prefix, [posting]);
     }
   }
 
@@ -107,19 +122,6 @@ export class TermTable {
   /** The union list for a prefix of at most SHORT_PREFIX_LENGTH characters, if any term has it. */
   getShortPrefix(prefix: string): readonly number[] | undefined {
     return prefix.length <= SHORT_PREFIX_LENGTH ? this.#short.get(prefix) : undefined;
-  }
-
-  // Documents arrive in increasing order, so a repeat can only be the last entry: OR the fields into it.
-  #appendShort(prefix: string, documentNumber: number, fieldMask: number): void {
-    const list = this.#short.get(prefix);
-    if (!list) {
-      this.#short.set(prefix, [documentNumber * FIELD_SPAN + fieldMask]);
-      return;
-    }
-    const last = list[list.length - 1] as number;
-    if (documentOf(last) === documentNumber) {
-      list[list.length - 1] = documentNumber * FIELD_SPAN + ((last % FIELD_SPAN) | fieldMask);
-    } else list.push(documentNumber * FIELD_SPAN + fieldMask);
   }
 
   get(term: string): readonly number[] | undefined {
