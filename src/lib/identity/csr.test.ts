@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatPem, parsePem } from '../bytes/pem';
 import { createCsr, parseCsr } from './csr';
@@ -34,9 +35,18 @@ describe('createCsr', () => {
 
   it('reads a request made by openssl', async () => {
     const pem = opensslOk([
-      'req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', files.path('openssl-req.key'),
-      '-subj', '/CN=Dave/UID=dave', '-addext', 'subjectAltName=DNS:d.example,DNS:alt.example',
-    ]); // prettier-ignore
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      files.path('openssl-req.key'),
+      '-subj',
+      '/CN=Dave/UID=dave',
+      '-addext',
+      'subjectAltName=DNS:d.example,DNS:alt.example',
+    ]);
     const parsed = await parseCsr(parsePem(pem)[0]!.der);
     expect(parsed).toMatchObject({
       uid: 'dave',
@@ -64,5 +74,24 @@ describe('createCsr', () => {
     const key = await generateIdentityKey('ed25519', { extractable: false });
     const der = await createCsr(key, fields);
     await expect(parseCsr(der.subarray(0, der.length - 3))).rejects.toThrow(CsrError);
+  });
+
+  it('never throws anything but CsrError on random corruption', async () => {
+    const key = await generateIdentityKey('ec', { extractable: false });
+    const der = await createCsr(key, fields);
+    await fc.assert(
+      fc.asyncProperty(fc.nat(der.length - 1), fc.integer({ min: 1, max: 255 }), async (at, flip) => {
+        const mutated = der.slice();
+        mutated[at] = mutated[at]! ^ flip;
+        try {
+          const parsed = await parseCsr(mutated);
+          // A change outside the signed part can leave it readable, never validly signed over other content.
+          if (parsed.signatureValid) expect(parsed.uid).toBe('carol');
+        } catch (error) {
+          expect(error).toBeInstanceOf(CsrError);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

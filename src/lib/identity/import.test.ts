@@ -9,9 +9,19 @@ afterAll(() => files.remove());
 /** A self-signed Misfin identity certificate for the key in `keyPath`, as the reference's make-cert.sh writes it. */
 function certificateFor(keyPath: string, subject = '/CN=Worker bee/UID=bee'): string {
   return opensslOk([
-    'req', '-x509', '-new', '-key', keyPath, '-sha256', '-days', '30', '-subj', subject,
-    '-addext', 'subjectAltName=DNS:localhost',
-  ]); // prettier-ignore
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    keyPath,
+    '-sha256',
+    '-days',
+    '30',
+    '-subj',
+    subject,
+    '-addext',
+    'subjectAltName=DNS:localhost',
+  ]);
 }
 
 const pems: Record<string, { key: string; certificate: string }> = {};
@@ -78,6 +88,16 @@ describe('importIdentityPem', () => {
       const identity = await importIdentityPem(certificate + key, { extractable: false });
       expect(identity.address).toBe('bee@localhost');
     }
+  });
+
+  it('finds the leaf in a chain given CA first, and puts it first', async () => {
+    const { key, certificate } = pems['pkcs8-ec']!;
+    const ca = pems['pkcs1']!.certificate;
+    const identity = await importIdentityPem(ca + certificate + key, { extractable: false });
+    expect(identity.certificateChain).toHaveLength(2);
+    const alone = await importIdentityPem(certificate + key, { extractable: false });
+    expect(identity.fingerprint).toBe(alone.fingerprint);
+    expect(identity.certificateChain[0]).toEqual(alone.certificateChain[0]);
   });
 
   it('can import an RSA host CA key for PKCS#1 v1.5 signatures', async () => {

@@ -3,7 +3,7 @@
 // tls-notes.md §3.1).
 import { parsePem, PemError } from '../bytes/pem';
 import { IdentityError } from './errors';
-import { makeIdentity, type Identity } from './identity';
+import { keyMatchesCertificate, makeIdentity, type Identity } from './identity';
 import { importPrivateKey, type RsaScheme } from './keys';
 import { pkcs8KeyAlgorithm, wrapPkcs1, wrapSec1 } from './private-key';
 import { CertificateError, parseCertificate } from './x509';
@@ -64,6 +64,24 @@ export async function importIdentityPem(
         ? wrapSec1(key.der)
         : key.der;
 
+  const keyAlgorithm = pkcs8KeyAlgorithm(pkcs8);
+  if (certificates.length > 1) {
+    // A chain may come in any order (CA first, say): the leaf is the certificate the key belongs to.
+    const privateKey = await importPrivateKey(pkcs8, keyAlgorithm, options);
+    for (const [index, der] of certificates.entries()) {
+      let certificate;
+      try {
+        certificate = parseCertificate(der);
+      } catch {
+        continue;
+      }
+      if (certificate.publicKeyAlgorithm !== keyAlgorithm) continue;
+      if (await keyMatchesCertificate(privateKey, certificate)) {
+        return makeIdentity([der, ...certificates.filter((_, other) => other !== index)], privateKey);
+      }
+    }
+  }
+
   let leafAlgorithm;
   try {
     leafAlgorithm = parseCertificate(certificates[0]!).publicKeyAlgorithm;
@@ -72,7 +90,6 @@ export async function importIdentityPem(
     const code = /unsupported/.test(error.message) ? 'unsupported-key' : 'malformed';
     throw new IdentityError(code, error.message);
   }
-  const keyAlgorithm = pkcs8KeyAlgorithm(pkcs8);
   if (keyAlgorithm !== leafAlgorithm) {
     throw new IdentityError(
       'key-mismatch',
