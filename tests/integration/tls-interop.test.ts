@@ -210,6 +210,48 @@ describe('openssl s_server -Verify 1', () => {
   });
 });
 
+describe('openssl s_server post-handshake', () => {
+  it('KeyUpdate in both directions, tickets kept and never returned as data', async () => {
+    const client = certs.clientEc as TestCertificate;
+    const server = await startOpensslServer(certs.serverEc as TestCertificate, client, ['-naccept', '1']);
+    try {
+      const transport = await connectTcp('127.0.0.1', server.port);
+      const connection = await connectTls(transport, {
+        serverName: 'localhost',
+        port: server.port,
+        identity: await identityFrom(client),
+        verifyServer: async () => undefined,
+        timeoutMs: 10_000,
+      });
+      await connection.write(encoder.encode('first line\n'));
+      await server.waitFor(/first line/);
+      // "K": s_server sends KeyUpdate(update_requested); we must switch our receive key and answer.
+      server.process.stdin?.write('K\n');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      server.process.stdin?.write('after server update\n');
+      expect(decoder.decode((await connection.read()) ?? new Uint8Array())).toBe('after server update\n');
+      await connection.write(encoder.encode('client after server update\n'));
+      await server.waitFor(/client after server update/);
+      // Now we initiate, asking the server to update too.
+      await connection.updateKeys(true);
+      await connection.write(encoder.encode('after client update\n'));
+      await server.waitFor(/after client update/);
+      server.process.stdin?.write('server reply after client update\n');
+      expect(decoder.decode((await connection.read()) ?? new Uint8Array())).toBe(
+        'server reply after client update\n',
+      );
+      expect(connection.tickets.length).toBeGreaterThan(0);
+      expect(connection.tickets[0]?.psk?.length).toBe(32);
+      await connection.close();
+      expect(server.output()).not.toMatch(/error|alert/i);
+      // s_server prints this after performing the KeyUpdate that "K" asked for.
+      expect(server.output()).toMatch(/SSL_do_handshake -> 1/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('gnutls-serv --require-client-cert', () => {
   for (const clientKind of ['ec', 'rsa', 'ed25519'] as const) {
     it(`echoes over TLS 1.3 with a ${clientKind} client certificate`, async () => {
