@@ -119,6 +119,7 @@ const keystrokes = queries.flatMap((q) => Array.from({ length: q.length }, (_, i
 
 for (let warm = 0; warm < 3; warm++) for (const k of keystrokes) index.search(k, { limit: 50 });
 const times: number[] = [];
+const rawTimes: number[] = [];
 const slowest = new Map<string, number>();
 for (let rep = 0; rep < 5; rep++) {
   for (const k of keystrokes) {
@@ -126,11 +127,20 @@ for (let rep = 0; rep < 5; rep++) {
     index.search(k, { limit: 50 });
     const elapsed = performance.now() - start;
     times.push(elapsed);
+    rawTimes.push(elapsed);
     slowest.set(k, Math.max(slowest.get(k) ?? 0, elapsed));
   }
 }
 times.sort((a, b) => a - b);
 const worst = [...slowest].sort((a, b) => b[1] - a[1]).slice(0, 4);
+// Per keystroke, the fastest of the 5 rounds: filters out preemption and GC pauses on a busy machine, so
+// this figure tracks the code while the plain percentiles track what a user on this box would see.
+const bestOfRounds = new Map<string, number>();
+for (let i = 0; i < times.length; i++) {
+  const k = keystrokes[i % keystrokes.length] as string;
+  bestOfRounds.set(k, Math.min(bestOfRounds.get(k) ?? Infinity, rawTimes[i] as number));
+}
+const best = [...bestOfRounds.values()].sort((a, b) => a - b);
 
 // Reload path in "my device" mode: the saved index instead of re-tokenising every message.
 const saved = JSON.stringify(serializeIndex(index));
@@ -168,6 +178,9 @@ console.log(`keystrokes timed    ${times.length} (${keystrokes.length} per round
 console.log(
   `index search        median ${median.toFixed(3)} ms, p95 ${p95.toFixed(3)} ms, max ${times.at(-1)?.toFixed(3)} ms`,
 );
+console.log(
+  `best of 5 rounds    median ${percentile(best, 0.5).toFixed(3)} ms, p95 ${percentile(best, 0.95).toFixed(3)} ms, max ${best.at(-1)?.toFixed(3)} ms`,
+);
 console.log(`slowest keystrokes   ${worst.map(([k, ms]) => `"${k}" ${ms.toFixed(2)} ms`).join(', ')}`);
 console.log(
   `linear scan (ref)   median ${percentile(scanTimes, 0.5).toFixed(3)} ms, p95 ${percentile(scanTimes, 0.95).toFixed(3)} ms`,
@@ -190,6 +203,7 @@ console.log(
     search_ms_median: round(median),
     search_ms_p95: round(p95),
     search_ms_max: round(times.at(-1) ?? 0),
+    search_ms_p95_best_of_5: round(percentile(best, 0.95)),
     scan_ms_median: round(percentile(scanTimes, 0.5)),
     scan_ms_p95: round(percentile(scanTimes, 0.95)),
     update_us: round(churnMs * 1000),

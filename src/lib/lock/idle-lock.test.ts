@@ -168,7 +168,10 @@ describe('createIdleLock', () => {
   it('uses the real timers by default', async () => {
     const locks: LockReason[] = [];
     const lock = createIdleLock({ timeoutMs: 20, onLock: (reason) => locks.push(reason) });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Poll (bounded) rather than sleep a fixed time, so a busy test machine cannot make this flaky.
+    for (let waited = 0; locks.length === 0 && waited < 5_000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     expect(locks).toEqual(['idle']);
     lock.dispose();
   });
