@@ -1,13 +1,13 @@
 // Mail host throughput (design.md §6: "at least 500 deliveries per second on 2 cores with every message on
-// disk before its 20"). The host runs as its own process (`mailhost/main.ts serve`); this process is the load
-// generator: concurrent loopback node:tls clients, each delivery a fresh TLS connection with a client
-// certificate. For comparison, the same clients against a bare node:tls server that answers `20` without
-// doing anything (the TLS ceiling of this box) run in the same run.
+// disk before its 20"). The host runs as its own process (`mailhost/main.ts serve`). Load comes from
+// separate generator processes (this file with `--generate`): concurrent loopback node:tls clients, each
+// delivery a fresh TLS connection with a client certificate. In the same run, the same generators hit a
+// bare node:tls server (`--bare`) that answers `20` and does nothing else: the TLS ceiling of this box.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connect, createServer, type ConnectionOptions } from 'node:tls';
+import { connect, createSecureContext, createServer, type SecureContext } from 'node:tls';
 import { initCommand } from '../mailhost/admin';
 import { requireHostFile, writeHostFile } from '../mailhost/config';
 import { addMailboxWithCert } from '../tests/support/mailhost-instance';
@@ -15,26 +15,42 @@ import type { TestIdentity } from '../tests/support/mailhost-client';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 48);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 6000);
+const GENERATORS = Number(process.env.BENCH_GENERATORS ?? 2);
 const SENDERS = 8;
 const root = resolve(import.meta.dirname, '..');
+const self = join(root, 'bench/mailhost.bench.ts');
+
+interface GeneratorJob {
+  port: number;
+  senders: TestIdentity[];
+  concurrency: number;
+  durationMs: number;
+  resume: boolean;
+  worker: number;
+}
+
+interface GeneratorResult {
+  ok: number;
+  failures: number;
+  seconds: number;
+}
 
 function deliver(
   port: number,
-  identity: TestIdentity,
+  context: SecureContext,
   request: string,
   session?: Buffer,
 ): Promise<{ status: string; session?: Buffer }> {
   return new Promise((resolvePromise, reject) => {
-    const options: ConnectionOptions = {
+    const socket = connect({
       host: '127.0.0.1',
       port,
       servername: 'localhost',
       rejectUnauthorized: false,
-      key: identity.keyPem,
-      cert: identity.certPem,
+      // One secure context per sender identity, made once: parsing the key per connection is client cost.
+      secureContext: context,
       ...(session ? { session } : {}),
-    };
-    const socket = connect(options);
+    });
     let text = '';
     let ticket: Buffer | undefined;
     socket.once('session', (s: Buffer) => (ticket = s));
@@ -48,28 +64,29 @@ function deliver(
   });
 }
 
-async function load(
-  port: number,
-  senders: TestIdentity[],
-  resume: boolean,
-): Promise<{ perSecond: number; failures: number; statuses: Map<string, number> }> {
-  let done = 0;
+/** Generator process: runs the load and prints one JSON result line. */
+async function generate(jobFile: string): Promise<void> {
+  const job = JSON.parse(await readFile(jobFile, 'utf8')) as GeneratorJob;
+  const contexts = job.senders.map((s) => createSecureContext({ key: s.keyPem, cert: s.certPem }));
+  let ok = 0;
   let failures = 0;
-  const statuses = new Map<string, number>();
   const sessions: (Buffer | undefined)[] = [];
-  const deadline = Date.now() + DURATION_MS;
+  const deadline = Date.now() + job.durationMs;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, worker) => {
+    Array.from({ length: job.concurrency }, async (_, slot) => {
       let n = 0;
       while (Date.now() < deadline) {
-        const identity = senders[worker % senders.length]!;
-        const request = `misfin://sink@localhost # Bench ${worker}-${n++}\nA message of a few words, as mail is.\r\n`;
+        const request = `misfin://sink@localhost # Bench ${job.worker}-${slot}-${n++}\nA message of a few words, as mail is.\r\n`;
         try {
-          const result = await deliver(port, identity, request, resume ? sessions[worker] : undefined);
-          if (resume && result.session) sessions[worker] = result.session;
-          statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
-          if (result.status === '20') done++;
+          const result = await deliver(
+            job.port,
+            contexts[slot % contexts.length]!,
+            request,
+            job.resume ? sessions[slot] : undefined,
+          );
+          if (job.resume && result.session) sessions[slot] = result.session;
+          if (result.status === '20') ok++;
           else failures++;
         } catch {
           failures++;
@@ -77,8 +94,97 @@ async function load(
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  return { perSecond: done / seconds, failures, statuses };
+  const result: GeneratorResult = { ok, failures, seconds: (performance.now() - started) / 1000 };
+  console.log(JSON.stringify(result));
+}
+
+/** Bare TLS server process: answers `20` to anything, prints its port. */
+async function bare(dir: string): Promise<void> {
+  const server = createServer(
+    {
+      key: await readFile(join(dir, 'domains/localhost/ca-key.pem'), 'utf8'),
+      cert: await readFile(join(dir, 'domains/localhost/ca-cert.pem'), 'utf8'),
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    (socket) => socket.once('data', () => socket.end('20 0000\r\n')),
+  );
+  server.listen(0, '127.0.0.1', () =>
+    console.log(`listening on 127.0.0.1:${(server.address() as { port: number }).port}`),
+  );
+  process.once('SIGTERM', () => process.exit(0));
+}
+
+function startProcess(args: string[]): Promise<{ port: number; pid: number; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`did not start: ${args.join(' ')}`)), 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on \S+:(\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout.resume();
+        resolvePromise({ port: Number(match[1]), pid: child.pid!, stop: () => child.kill('SIGTERM') });
+      }
+    });
+  });
+}
+
+async function runLoad(
+  dir: string,
+  port: number,
+  senders: TestIdentity[],
+  resume: boolean,
+  durationMs = DURATION_MS,
+): Promise<{ perSecond: number; failures: number }> {
+  const jobs = await Promise.all(
+    Array.from({ length: GENERATORS }, async (_, worker) => {
+      const file = join(dir, `job-${worker}.json`);
+      const job: GeneratorJob = {
+        port,
+        senders,
+        concurrency: Math.ceil(CONCURRENCY / GENERATORS),
+        durationMs,
+        resume,
+        worker,
+      };
+      await writeFile(file, JSON.stringify(job));
+      return file;
+    }),
+  );
+  const results = await Promise.all(
+    jobs.map(
+      (file) =>
+        new Promise<GeneratorResult>((resolvePromise, reject) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', self, '--generate', file], {
+            cwd: root,
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+          child.once('exit', (code) => {
+            if (code !== 0) return reject(new Error(`generator exited with ${code}`));
+            resolvePromise(JSON.parse(out.trim().split('\n').at(-1)!) as GeneratorResult);
+          });
+        }),
+    ),
+  );
+  const seconds = Math.max(...results.map((r) => r.seconds));
+  return {
+    perSecond: results.reduce((sum, r) => sum + r.ok, 0) / seconds,
+    failures: results.reduce((sum, r) => sum + r.failures, 0),
+  };
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux; 100 ticks per second). */
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function main(): Promise<void> {
@@ -94,80 +200,63 @@ async function main(): Promise<void> {
     const senders: TestIdentity[] = [];
     for (let i = 0; i < SENDERS; i++) senders.push(await addMailboxWithCert(dir, `sender${i}`));
 
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(root, 'mailhost/main.ts'),
-        'serve',
-        '--data',
-        dir,
-        '--listen',
-        '127.0.0.1',
-        '--port',
-        '0',
-      ],
-      {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const port = await new Promise<number>((resolvePort, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error('host did not start')), 20_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /listening on \S+:(\d+)/.exec(out);
-        if (match) {
-          clearTimeout(timer);
-          resolvePort(Number(match[1]));
-        }
-      });
-    });
-    child.stdout!.resume();
-    // Warm up (JIT, first-contact caches).
-    await load(port, senders, false).catch(() => undefined);
-    const host = await load(port, senders, false);
-    const hostResumed = await load(port, senders, true);
-    child.kill('SIGTERM');
+    const host = await startProcess([
+      join(root, 'mailhost/main.ts'),
+      'serve',
+      '--data',
+      dir,
+      '--listen',
+      '127.0.0.1',
+      '--port',
+      '0',
+    ]);
+    await runLoad(dir, host.port, senders, false, 1500); // warm-up
+    const cpuBefore = await cpuMs(host.pid);
+    const full = await runLoad(dir, host.port, senders, false);
+    const cpuPerDelivery =
+      ((await cpuMs(host.pid)) - cpuBefore) / Math.max(1, full.perSecond * (DURATION_MS / 1000));
+    const resumed = await runLoad(dir, host.port, senders, true);
+    host.stop();
 
-    const ca = await requireHostFile(dir)
-      .then(() => import('node:fs/promises'))
-      .then((fs) => fs.readFile(join(dir, 'domains/localhost/ca-cert.pem'), 'utf8'));
-    const key = await import('node:fs/promises').then((fs) =>
-      fs.readFile(join(dir, 'domains/localhost/ca-key.pem'), 'utf8'),
-    );
-    const bare = createServer({ key, cert: ca, requestCert: true, rejectUnauthorized: false }, (socket) => {
-      socket.once('data', () => socket.end('20 0000\r\n'));
-    });
-    await new Promise<void>((r) => bare.listen(0, '127.0.0.1', () => r()));
-    const barePort = (bare.address() as { port: number }).port;
-    const ceiling = await load(barePort, senders, false);
-    bare.close();
+    const ceilingServer = await startProcess([self, '--bare', dir]);
+    const bareCpuBefore = await cpuMs(ceilingServer.pid);
+    const ceiling = await runLoad(dir, ceilingServer.port, senders, false);
+    const bareCpuPerResponse =
+      ((await cpuMs(ceilingServer.pid)) - bareCpuBefore) /
+      Math.max(1, ceiling.perSecond * (DURATION_MS / 1000));
+    ceilingServer.stop();
 
     console.log(
-      `concurrency ${CONCURRENCY}, ${DURATION_MS} ms per run, fresh TLS connection with a client certificate per delivery`,
+      `${GENERATORS} generator processes, ${CONCURRENCY} concurrent clients, ${DURATION_MS} ms per run`,
     );
     console.log(
-      `mail host, full handshakes:      ${host.perSecond.toFixed(0)} deliveries/s (failures ${host.failures}) ${JSON.stringify([...host.statuses])}`,
+      'each delivery: fresh TLS connection with a client certificate; message + tags fsynced, directory fsynced, then 20',
     );
     console.log(
-      `mail host, resumed TLS sessions: ${hostResumed.perSecond.toFixed(0)} deliveries/s (failures ${hostResumed.failures})`,
+      `mail host, full handshakes:      ${full.perSecond.toFixed(0)} deliveries/s (failures ${full.failures})`,
     );
     console.log(
-      `bare node:tls server answering 20, in-process with the load generator: ${ceiling.perSecond.toFixed(0)} responses/s`,
+      `mail host, resumed TLS sessions: ${resumed.perSecond.toFixed(0)} deliveries/s (failures ${resumed.failures})`,
     );
-    console.log(`budget: 500 deliveries/s; every delivery fsynced (file + directory) before its 20`);
+    console.log(
+      `bare node:tls server (answers 20, stores nothing): ${ceiling.perSecond.toFixed(0)} responses/s`,
+    );
+    console.log(`mail host / bare TLS: ${(full.perSecond / ceiling.perSecond).toFixed(2)}`);
+    console.log(
+      `mail host CPU per delivery: ${cpuPerDelivery.toFixed(2)} ms (user + system of the host process)`,
+    );
+    console.log('budget: 500 deliveries/s on 2 cores');
     console.log(
       JSON.stringify({
         bench: 'mailhost',
-        deliveries_per_s: Math.round(host.perSecond),
-        deliveries_per_s_resumed: Math.round(hostResumed.perSecond),
+        deliveries_per_s: Math.round(full.perSecond),
+        deliveries_per_s_resumed: Math.round(resumed.perSecond),
         bare_tls_per_s: Math.round(ceiling.perSecond),
+        ratio_to_bare_tls: Number((full.perSecond / ceiling.perSecond).toFixed(3)),
+        host_cpu_ms_per_delivery: Number(cpuPerDelivery.toFixed(3)),
+        bare_cpu_ms_per_response: Number(bareCpuPerResponse.toFixed(3)),
         budget_per_s: 500,
-        concurrency: CONCURRENCY,
-        ok: host.perSecond >= 500,
+        ok: full.perSecond >= 500,
       }),
     );
   } finally {
@@ -175,4 +264,6 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[2] === '--generate') await generate(process.argv[3]!);
+else if (process.argv[2] === '--bare') await bare(process.argv[3]!);
+else await main();
