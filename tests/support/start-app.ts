@@ -1,7 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface StartedApp {
   url: string;
+  /** The embedded mail host's data directory (a fresh temporary one). */
+  dataDir: string;
+  mailPort: number;
+  /** The invite the first run prints, for mailbox `inviteMailbox`. */
+  inviteCode?: string;
+  inviteMailbox?: string;
   process: ChildProcess;
   output: () => string;
   stop: () => Promise<void>;
@@ -12,8 +21,9 @@ export interface StartedApp {
  * resolves with the URL it prints.
  */
 export async function startApp(env: Record<string, string> = {}): Promise<StartedApp> {
+  const dataDir = env.MISFIN_DATA ?? mkdtempSync(join(tmpdir(), 'misfin-app-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    env: { ...process.env, PORT: '0', ...env },
+    env: { ...process.env, PORT: '0', MAILHOST_PORT: '0', MISFIN_DATA: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -34,8 +44,13 @@ export async function startApp(env: Record<string, string> = {}): Promise<Starte
       reject(new Error(`app exited with ${code}:\n${output}`));
     });
   });
+  const mailPort = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+  const invite = /register "([^"]+)" on host \S+ with invite code (\S+)/.exec(output);
   return {
     url,
+    dataDir,
+    mailPort,
+    ...(invite ? { inviteMailbox: invite[1], inviteCode: invite[2] } : {}),
     process: child,
     output: () => output,
     stop: () =>
