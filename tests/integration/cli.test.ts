@@ -330,18 +330,11 @@ describe('misfin send and probe', () => {
     };
     openssl(['genrsa', '-traditional', '-out', keyPath, '2048']);
     const certificate = openssl([
-      'req',
-      '-x509',
-      '-new',
-      '-key',
+      ...'req -x509 -new -key'.split(' '),
       keyPath,
-      '-sha256',
-      '-days',
-      '30',
-      '-subj',
+      ...'-sha256 -days 30 -subj'.split(' '),
       '/CN=Worker bee/UID=bee',
-      '-addext',
-      'subjectAltName=DNS:localhost',
+      ...'-addext subjectAltName=DNS:localhost'.split(' '),
     ]);
     writeFileSync(path('ref.pem'), certificate + readFileSync(keyPath, 'utf8'));
     expect(readFileSync(path('ref.pem'), 'utf8')).toContain('BEGIN RSA PRIVATE KEY');

@@ -102,9 +102,12 @@ async function makeCa(kind: 'ec' | 'ed25519' | 'rsa-pss' | 'rsa-pkcs1-openssl') 
     const keyPath = files.path('ca-rsa.key');
     opensslOk(['genrsa', '-traditional', '-out', keyPath, '2048']);
     const pem = opensslOk([
-      'req', '-x509', '-new', '-key', keyPath, '-sha256', '-days', '30', '-subj', '/CN=Example host/UID=admin',
-      '-addext', 'subjectAltName=DNS:example.org', '-addext', 'basicConstraints=critical,CA:TRUE',
-    ]); // prettier-ignore
+      ...'req -x509 -new -key'.split(' '),
+      keyPath,
+      ...'-sha256 -days 30 -subj'.split(' '),
+      '/CN=Example host/UID=admin',
+      ...'-addext subjectAltName=DNS:example.org -addext basicConstraints=critical,CA:TRUE'.split(' '),
+    ]);
     const der = parsePem(pem)[0]!.der;
     const keyDer = parsePem(files.read('ca-rsa.key'))[0]!.der;
     const key = await importPrivateKey(wrapPkcs1(keyDer), 'rsa', {
@@ -170,13 +173,15 @@ describe('verifyCertificateSignature', () => {
 
   it('verifies RSA-PSS and ECDSA P-384 certificates made by OpenSSL', async () => {
     const pss = opensslOk([
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', files.path('pss.key'), '-sha384',
-      '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:48', '-subj', '/UID=p', '-days', '2',
-    ]); // prettier-ignore
+      ...'req -x509 -newkey rsa:2048 -nodes -keyout'.split(' '),
+      files.path('pss.key'),
+      ...'-sha384 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:48 -subj /UID=p -days 2'.split(' '),
+    ]);
     const p384 = opensslOk([
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-keyout',
-      files.path('p384.key'), '-sha384', '-subj', '/UID=q', '-days', '2',
-    ]); // prettier-ignore
+      ...'req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout'.split(' '),
+      files.path('p384.key'),
+      ...'-sha384 -subj /UID=q -days 2'.split(' '),
+    ]);
     for (const pem of [pss, p384]) {
       const certificate = parseCertificate(der(pem));
       expect(await verifyCertificateSignature(certificate, certificate)).toBe(true);

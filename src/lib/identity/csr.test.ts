@@ -35,17 +35,9 @@ describe('createCsr', () => {
 
   it('reads a request made by openssl', async () => {
     const pem = opensslOk([
-      'req',
-      '-new',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
+      ...'req -new -newkey rsa:2048 -nodes -keyout'.split(' '),
       files.path('openssl-req.key'),
-      '-subj',
-      '/CN=Dave/UID=dave',
-      '-addext',
-      'subjectAltName=DNS:d.example,DNS:alt.example',
+      ...'-subj /CN=Dave/UID=dave -addext subjectAltName=DNS:d.example,DNS:alt.example'.split(' '),
     ]);
     const parsed = await parseCsr(parsePem(pem)[0]!.der);
     expect(parsed).toMatchObject({

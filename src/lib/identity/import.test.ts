@@ -9,18 +9,11 @@ afterAll(() => files.remove());
 /** A self-signed Misfin identity certificate for the key in `keyPath`, as the reference's make-cert.sh writes it. */
 function certificateFor(keyPath: string, subject = '/CN=Worker bee/UID=bee'): string {
   return opensslOk([
-    'req',
-    '-x509',
-    '-new',
-    '-key',
+    ...'req -x509 -new -key'.split(' '),
     keyPath,
-    '-sha256',
-    '-days',
-    '30',
-    '-subj',
+    ...'-sha256 -days 30 -subj'.split(' '),
     subject,
-    '-addext',
-    'subjectAltName=DNS:localhost',
+    ...'-addext subjectAltName=DNS:localhost'.split(' '),
   ]);
 }
 
