@@ -54,8 +54,10 @@ export interface HandshakeHost {
   sendPlaintextHandshake(message: Uint8Array, legacyRecordVersion: number): void;
   sendProtectedHandshake(message: Uint8Array): void;
   /** Installs new read keys; throws unexpected_message unless at a record boundary (§5.1). */
-  setReadProtection(protection: RecordProtection): void;
-  setWriteProtection(protection: RecordProtection): void;
+  setReadProtection(protection: RecordProtection | Promise<RecordProtection>): void;
+  /** Seals queued handshake messages now (before a slower key change). */
+  sendQueuedHandshake(): void;
+  setWriteProtection(protection: RecordProtection | Promise<RecordProtection>): void;
   /** Key log in NSS SSLKEYLOGFILE labels (plus a few of our own), for tests and debugging. */
   logSecret(label: string, secret: Uint8Array): void;
 }
@@ -343,12 +345,12 @@ export class ClientHandshake {
     this.host.logSecret('EXPORTER_SECRET', secrets.exporterMasterSecret);
     const clientProtection = RecordProtection.fromSecret(suite, secrets.clientApplicationTrafficSecret);
     clientProtection.catch(() => undefined);
-    const [read, server] = await Promise.all([
-      RecordProtection.fromSecret(suite, secrets.serverApplicationTrafficSecret),
-      this.pendingServerInfo as Promise<ServerCertificateInfo>,
-    ]);
-    // The server switches keys right after its Finished, so the next record must start fresh (§5.1).
+    // The server switches keys right after its Finished, so the next record must start fresh (§5.1). The new
+    // key may still be deriving; records wait for it.
+    const read = RecordProtection.fromSecret(suite, secrets.serverApplicationTrafficSecret);
+    read.catch(() => undefined);
     this.host.setReadProtection(read);
+    const server = await (this.pendingServerInfo as Promise<ServerCertificateInfo>);
 
     // Server authenticated (signature + Finished); now the trust decision, before anything is released.
     this.server = server;
@@ -365,10 +367,11 @@ export class ClientHandshake {
 
     const { messages, clientCertificateSent, resumptionTranscript } = await reply;
     for (const outgoing of messages) this.host.sendProtectedHandshake(outgoing);
+    this.host.sendQueuedHandshake();
     this.clientCertificateSent = clientCertificateSent;
     // resumption_master_secret is only needed once a ticket arrives; derive it then (resumptionMasterSecret()).
     this.resumptionInputs = { masterSecret: secrets.masterSecret, transcriptBytes: resumptionTranscript };
-    this.host.setWriteProtection(await clientProtection);
+    this.host.setWriteProtection(clientProtection);
     this.state = 'connected';
   }
 

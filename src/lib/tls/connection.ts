@@ -64,8 +64,9 @@ export class TlsClientCore implements HandshakeHost {
   readonly tickets: SessionTicket[] = [];
   private readonly records = new RecordReader();
   private readonly handshakeBuffer = new HandshakeBuffer();
-  private readProtection?: RecordProtection;
-  private writeProtection?: RecordProtection;
+  // May still be deriving: records are only opened with it once it resolves, in order.
+  private readProtection?: RecordProtection | Promise<RecordProtection>;
+  private writeProtection?: RecordProtection | Promise<RecordProtection>;
   private outgoing: (Uint8Array | Promise<Uint8Array>)[] = [];
   private pendingHandshake: Uint8Array[] = [];
   private data: Uint8Array[] = [];
@@ -140,7 +141,7 @@ export class TlsClientCore implements HandshakeHost {
     this.sealAll(ContentType.handshake, messages);
   }
 
-  setReadProtection(protection: RecordProtection): void {
+  setReadProtection(protection: RecordProtection | Promise<RecordProtection>): void {
     // §5.1: handshake messages must not span a key change.
     if (this.handshakeBuffer.hasPartial) {
       throw protocolError(
@@ -151,7 +152,12 @@ export class TlsClientCore implements HandshakeHost {
     this.readProtection = protection;
   }
 
-  setWriteProtection(protection: RecordProtection): void {
+  /** Seals the queued handshake messages now, under the current write key. */
+  sendQueuedHandshake(): void {
+    this.flushHandshake();
+  }
+
+  setWriteProtection(protection: RecordProtection | Promise<RecordProtection>): void {
     this.flushHandshake();
     this.writeProtection = protection;
   }
@@ -176,7 +182,13 @@ export class TlsClientCore implements HandshakeHost {
     const protection = this.writeProtection;
     if (!protection) throw new Error('no write keys installed');
     for (let offset = 0; offset < content.length || offset === 0; offset += maxPlaintextLength) {
-      this.outgoing.push(protection.seal(type, content.subarray(offset, offset + maxPlaintextLength)));
+      const fragment = content.subarray(offset, offset + maxPlaintextLength);
+      // A key still being derived is chained, in order, so nonces keep following issue order.
+      this.outgoing.push(
+        protection instanceof RecordProtection
+          ? protection.seal(type, fragment)
+          : protection.then((ready) => ready.seal(type, fragment)),
+      );
       if (content.length === 0) break;
     }
   }
@@ -248,7 +260,7 @@ export class TlsClientCore implements HandshakeHost {
       framingError = error;
     }
     let openings: (Promise<OpenedRecord> | undefined)[] = [];
-    let openedWith: RecordProtection | undefined;
+    let openedWith: RecordProtection | Promise<RecordProtection> | undefined;
     for (let i = 0; i < batch.length; i++) {
       if (this.readProtection !== openedWith) {
         openedWith = this.readProtection;
@@ -256,7 +268,11 @@ export class TlsClientCore implements HandshakeHost {
         for (let j = i; openedWith && j < batch.length; j++) {
           const record = batch[j] as RawRecord;
           if (record.type !== ContentType.applicationData) break;
-          const opening = openedWith.open(record.header, record.fragment);
+          // Chained in order on the same protection, so sequence numbers follow record order.
+          const opening =
+            openedWith instanceof RecordProtection
+              ? openedWith.open(record.header, record.fragment)
+              : openedWith.then((protection) => protection.open(record.header, record.fragment));
           opening.catch(() => undefined);
           openings[j] = opening;
         }
@@ -320,7 +336,7 @@ export class TlsClientCore implements HandshakeHost {
     const suite = this.handshake.suite as CipherSuite;
     this.sealAll(ContentType.handshake, encodeKeyUpdate(requestPeerUpdate));
     this.writeSecret = await nextTrafficSecret(suite.hash, this.writeSecret as Uint8Array);
-    this.writeProtection = await RecordProtection.fromSecret(suite, this.writeSecret);
+    this.setWriteProtection(await RecordProtection.fromSecret(suite, this.writeSecret));
   }
 
   // ---- incoming records ----
@@ -344,7 +360,8 @@ export class TlsClientCore implements HandshakeHost {
           `unprotected record of type ${type} after keys were set`,
         );
       }
-      ({ type, content } = await (opening ?? this.readProtection.open(record.header, record.fragment)));
+      const protection = await this.readProtection;
+      ({ type, content } = await (opening ?? protection.open(record.header, record.fragment)));
     } else if (type === ContentType.applicationData) {
       throw protocolError(Alert.unexpectedMessage, 'application data before the handshake keys exist');
     }
