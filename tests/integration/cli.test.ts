@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportIdentityPem } from '../../src/lib/identity/export';
 import { createSelfSignedIdentity } from '../../src/lib/identity/identity';
 
+/** Every test runs the CLI several times, each a fresh Node process (about a second apiece). */
+const slow = { timeout: 120_000 };
+
 const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'misfin-cli-test-'));
 const path = (name: string) => join(dir, name);
@@ -158,7 +161,7 @@ const net = () => [
 ];
 
 describe('misfin identity', () => {
-  it('writes a 0600 PEM with certificate and PKCS#8 key, and shows it', async () => {
+  it('writes a 0600 PEM with certificate and PKCS#8 key, and shows it', slow, async () => {
     expect(identityFingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(statSync(path('alice.pem')).mode & 0o777).toBe(0o600);
     const text = readFileSync(path('alice.pem'), 'utf8');
@@ -171,7 +174,7 @@ describe('misfin identity', () => {
     expect(shown.stdout).toContain(`fingerprint: ${identityFingerprint}`);
   });
 
-  it('makes RSA and Ed25519 identities, and refuses to overwrite or take bad options', async () => {
+  it('makes RSA and Ed25519 identities, and refuses to overwrite or take bad options', slow, async () => {
     for (const key of ['rsa', 'ed25519']) {
       const made = await runCli([
         'identity',
@@ -223,19 +226,32 @@ describe('misfin identity', () => {
 });
 
 describe('misfin send and probe', () => {
-  it('sends Misfin(B) with SNI and request for the address host while --connect picks the TCP target', async () => {
-    const result = await runCli(['send', ...net(), '--to', 'bee@localhost', '--message', '# Hi\nhello bee']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`20 ${identityFingerprint}\n`);
-    expect(result.stderr).toMatch(/first contact with localhost:1958; pinned/);
-    const last = misfin.seen.at(-1)!;
-    expect(last.servername).toBe('localhost');
-    expect(last.request).toBe('misfin://bee@localhost # Hi\nhello bee\r\n');
-    expect(last.clientFingerprint).toBe(identityFingerprint);
-    expect(readFileSync(path('known_hosts'), 'utf8')).toMatch(/^localhost:1958 [0-9a-f]{64} [0-9a-f]{64} /m);
-  });
+  it(
+    'sends Misfin(B) with SNI and request for the address host while --connect picks the TCP target',
+    slow,
+    async () => {
+      const result = await runCli([
+        'send',
+        ...net(),
+        '--to',
+        'bee@localhost',
+        '--message',
+        '# Hi\nhello bee',
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(`20 ${identityFingerprint}\n`);
+      expect(result.stderr).toMatch(/first contact with localhost:1958; pinned/);
+      const last = misfin.seen.at(-1)!;
+      expect(last.servername).toBe('localhost');
+      expect(last.request).toBe('misfin://bee@localhost # Hi\nhello bee\r\n');
+      expect(last.clientFingerprint).toBe(identityFingerprint);
+      expect(readFileSync(path('known_hosts'), 'utf8')).toMatch(
+        /^localhost:1958 [0-9a-f]{64} [0-9a-f]{64} /m,
+      );
+    },
+  );
 
-  it('reads the message from stdin and reports other statuses with exit code 1', async () => {
+  it('reads the message from stdin and reports other statuses with exit code 1', slow, async () => {
     const piped = await runCli(['send', ...net(), '--to', 'bee@localhost'], 'from stdin\n');
     expect(piped.code).toBe(0);
     expect(piped.stderr).not.toContain('first contact');
@@ -250,7 +266,7 @@ describe('misfin send and probe', () => {
     expect(angry.stderr).toMatch(/63 /);
   });
 
-  it('sends a long message as Misfin(C), which the reference answers with 40', async () => {
+  it('sends a long message as Misfin(C), which the reference answers with 40', slow, async () => {
     const long = 'x'.repeat(3000);
     const result = await runCli(['send', ...net(), '--to', 'bee@localhost', '--message', long]);
     expect(result.code).toBe(1);
@@ -259,7 +275,7 @@ describe('misfin send and probe', () => {
     expect(misfin.seen.at(-1)!.request.startsWith('misfin://bee@localhost\t')).toBe(true);
   });
 
-  it('stops at a redirect unless asked to follow it', async () => {
+  it('stops at a redirect unless asked to follow it', slow, async () => {
     const stopped = await runCli(['send', ...net(), '--to', 'moved@localhost', '--message', 'hi']);
     expect(stopped.code).toBe(1);
     expect(stopped.stdout).toBe('30 bee@localhost\n');
@@ -278,7 +294,7 @@ describe('misfin send and probe', () => {
     expect(misfin.seen.at(-1)!.request).toBe('misfin://bee@localhost hi\r\n');
   });
 
-  it('probes with an empty message and prints the fingerprint', async () => {
+  it('probes with an empty message and prints the fingerprint', slow, async () => {
     const result = await runCli(['probe', ...net(), 'bee@localhost']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`${identityFingerprint}\n`);
@@ -287,7 +303,7 @@ describe('misfin send and probe', () => {
     expect(missing.code).toBe(1);
   });
 
-  it('refuses a changed host key until --accept-new-host-key', async () => {
+  it('refuses a changed host key until --accept-new-host-key', slow, async () => {
     const other = await startServer(await serverPem('impostor'), referenceLike);
     servers.push(other.server);
     const args = [
@@ -321,7 +337,7 @@ describe('misfin send and probe', () => {
     await runCli(['send', ...net(), '--accept-new-host-key', '--to', 'bee@localhost', '--message', 'x']);
   });
 
-  it('sends with an RSA identity in the reference format (certificate + PKCS#1 key)', async () => {
+  it('sends with an RSA identity in the reference format (certificate + PKCS#1 key)', slow, async () => {
     const keyPath = path('ref.key');
     const openssl = (args: string[]) => {
       const run = spawnSync('openssl', args, { encoding: 'utf8', timeout: 20_000 });
@@ -357,7 +373,7 @@ describe('misfin send and probe', () => {
     expect(result.stdout).toBe(`20 ${expected}\n`);
   });
 
-  it('authenticates with RSA-PSS and Ed25519 identities made by identity new', async () => {
+  it('authenticates with RSA-PSS and Ed25519 identities made by identity new', slow, async () => {
     for (const key of ['rsa', 'ed25519']) {
       const file = path(`tls-${key}.pem`);
       const made = await runCli([
@@ -388,7 +404,7 @@ describe('misfin send and probe', () => {
     }
   });
 
-  it('exits 3 on a network failure and 2 on usage errors; every command has --help', async () => {
+  it('exits 3 on a network failure and 2 on usage errors; every command has --help', slow, async () => {
     const closed = await startServer(await serverPem('gone'), referenceLike);
     closed.server.close();
     const refused = await runCli([
@@ -455,7 +471,7 @@ describe('misfin gmap', () => {
     path('gmap_known_hosts'),
   ];
 
-  it('lists ids by tag and fetches the raw gemmail', async () => {
+  it('lists ids by tag and fetches the raw gemmail', slow, async () => {
     const all = await runCli(['gmap', 'list', ...gmapArgs()]);
     expect(all.code).toBe(0);
     expect(all.stdout).toBe('m1\nm2\n');
@@ -470,7 +486,7 @@ describe('misfin gmap', () => {
     expect(missing.stderr).toContain('51');
   });
 
-  it('tags, untags and deletes only from Trash', async () => {
+  it('tags, untags and deletes only from Trash', slow, async () => {
     expect((await runCli(['gmap', 'untag', 'm1', 'Unread', ...gmapArgs()])).code).toBe(0);
     expect(tags.get('m1')!.has('Unread')).toBe(false);
     expect((await runCli(['gmap', 'tag', 'm2', 'Archive', ...gmapArgs()])).code).toBe(0);
