@@ -5,7 +5,7 @@
 //   sync_1000_s  a GMAP sync of 1,000 new messages.
 // Prints the figures, then as the last line {"bench":"webmail","send_ms":…,"cli_send_ms":…,"sync_1000_s":…}.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
@@ -27,64 +27,57 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
+// The in-page timers are plain script text: tsx compiles this file with esbuild's keepNames, whose
+// `__name` helper does not exist inside the page, so functions cannot be handed to page.evaluate.
+const SEND_SCRIPT = `async (recipient) => {
+  const log = document.querySelector('[role="log"]');
+  const button = document.querySelector('form[aria-label="Compose"] button[type="submit"]');
+  if (!log || !button) throw new Error('compose form or result log not found');
+  const before = new Set(log.querySelectorAll('li'));
+  const wanted = 'Delivered to ' + recipient;
+  let observer;
+  const done = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no 20 within 15 s')), 15000);
+    observer = new MutationObserver(() => {
+      for (const li of log.querySelectorAll('li')) {
+        if (before.has(li)) continue;
+        const text = li.textContent || '';
+        if (text.startsWith(wanted)) { clearTimeout(timer); observer.disconnect(); resolve(performance.now()); return; }
+        if (!text.startsWith('Delivered')) { clearTimeout(timer); observer.disconnect(); reject(new Error(text)); return; }
+      }
+    });
+    observer.observe(log, { subtree: true, childList: true, characterData: true });
+  });
+  const start = performance.now();
+  button.click();
+  return (await done) - start;
+}`;
+
+const SYNC_SCRIPT = `async () => {
+  const region = document.querySelector('section[aria-label="Messages"]');
+  const button = [...region.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Sync');
+  if (!button) throw new Error('sync button not found');
+  const start = performance.now();
+  button.click();
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('sync did not finish within 120 s')), 120000);
+    const poll = () => {
+      if (!button.disabled && button.textContent.trim() === 'Sync') { clearTimeout(timer); resolve(); }
+      else requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  });
+  return (performance.now() - start) / 1000;
+}`;
+
 /** Presses Send inside the page and resolves with the ms until a new "Delivered to <to>" result appears. */
 function timeSend(page: Page, to: string): Promise<number> {
-  return page.evaluate(async (recipient) => {
-    const log = document.querySelector('[role="log"]');
-    const form = document.querySelector('form[aria-label="Compose"]');
-    const button = form?.querySelector<HTMLButtonElement>('button[type="submit"]');
-    if (!log || !button) throw new Error('compose form or result log not found');
-    const before = new Set(log.querySelectorAll('li'));
-    const wanted = `Delivered to ${recipient}`;
-    const done = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no 20 within 15 s')), 15_000);
-      const check = () => {
-        for (const li of log.querySelectorAll('li')) {
-          if (!before.has(li) && li.textContent?.startsWith(wanted)) {
-            clearTimeout(timer);
-            observer.disconnect();
-            resolve(performance.now());
-            return;
-          }
-          if (!before.has(li) && !li.textContent?.startsWith('Delivered')) {
-            clearTimeout(timer);
-            observer.disconnect();
-            reject(new Error(li.textContent ?? 'failed'));
-            return;
-          }
-        }
-      };
-      const observer = new MutationObserver(check);
-      observer.observe(log, { subtree: true, childList: true, characterData: true });
-    });
-    const start = performance.now();
-    button.click();
-    return (await done) - start;
-  }, to);
+  return page.evaluate(`(${SEND_SCRIPT})(${JSON.stringify(to)})`) as Promise<number>;
 }
 
 /** Presses Sync and resolves with the seconds until the sync is over. */
 function timeSync(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const region = document.querySelector('section[aria-label="Messages"]');
-    const button = [...(region?.querySelectorAll('button') ?? [])].find(
-      (b) => b.textContent?.trim() === 'Sync',
-    );
-    if (!region || !button) throw new Error('sync button not found');
-    const start = performance.now();
-    button.click();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('sync did not finish within 120 s')), 120_000);
-      const poll = () => {
-        if (!button.disabled && button.textContent?.trim() === 'Sync') {
-          clearTimeout(timer);
-          resolve();
-        } else requestAnimationFrame(poll);
-      };
-      requestAnimationFrame(poll);
-    });
-    return (performance.now() - start) / 1000;
-  });
+  return page.evaluate(`(${SYNC_SCRIPT})()`) as Promise<number>;
 }
 
 const env = await startWebmailEnv();
@@ -113,7 +106,8 @@ try {
   await mailboxAddCommand(env.dataDir, 'clive', { certOut: cliIdentity });
   const knownHosts = join(work, 'known_hosts');
   const cliTimes: number[] = [];
-  for (let i = 0; i <= Math.min(SENDS, 8); i++) {
+  let cliFailure: string | undefined;
+  for (let i = 0; i <= Math.min(SENDS, 8) && !cliFailure; i++) {
     const started = performance.now();
     const run = spawnSync(
       'npm',
@@ -132,11 +126,16 @@ try {
         '--message',
         `# Bench ${i}\n${message}`,
       ],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const ms = performance.now() - started;
-    if (run.status !== 0) throw new Error(`CLI send failed: ${run.stdout}${run.stderr}`);
-    if (i > 0) cliTimes.push(ms);
+    if (run.status !== 0) {
+      // Reported, not fatal: the page figures still stand on their own.
+      cliFailure = `${run.stdout}${run.stderr}`
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !line.includes('npm warn'))
+        .join(' ');
+    } else if (i > 0) cliTimes.push(ms);
   }
 
   // --- sync of 1,000 new messages: delivered from Node with the lib's client, then synced in the page ---
@@ -157,12 +156,21 @@ try {
       if (result.response.status !== 20) throw new Error(`bulk delivery ${n}: ${result.response.status}`);
     }
   };
+  // Sync once first (the Sent copies of the send benchmark), so that only the bulk is new in the timed one.
+  await sync(page);
+
+  // The host rate-limits each sender (20/s by default); lift it for the bulk load, through host.json.
+  await env.stopHost();
+  const hostFile = join(env.dataDir, 'host.json');
+  const settings = JSON.parse(await readFile(hostFile, 'utf8')) as { settings: Record<string, unknown> };
+  const unlimited = { perSecond: 100_000, burst: 100_000 };
+  settings.settings = { ...settings.settings, senderRate: unlimited, ipRate: unlimited };
+  await writeFile(hostFile, JSON.stringify(settings, null, 2));
+  await env.startHost();
   const deliveryStart = performance.now();
   await Promise.all(Array.from({ length: 16 }, deliver));
   const deliverySeconds = (performance.now() - deliveryStart) / 1000;
 
-  await sync(page); // brings the Sent copies of the send benchmark in first, so only the bulk is new
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Mail' }).click();
   const syncSeconds = await timeSync(page);
   const inbox = await page
     .getByRole('navigation', { name: 'Folders' })
@@ -170,13 +178,16 @@ try {
     .getAttribute('aria-label');
 
   const sendMs = median(pageTimes);
-  const cliMs = median(cliTimes);
+  const cliMs = cliTimes.length > 0 ? median(cliTimes) : undefined;
   console.log(
     `page send, press Send -> 20 (median of ${pageTimes.length}): ${sendMs.toFixed(1)} ms  [budget ${BUDGET.send_ms} ms]`,
   );
   console.log(`  all: ${pageTimes.map((t) => t.toFixed(1)).join(' ')}`);
-  console.log(`CLI send, process start -> exit (median of ${cliTimes.length}): ${cliMs.toFixed(1)} ms`);
-  console.log(`page/CLI ratio: ${(sendMs / cliMs).toFixed(3)}`);
+  if (cliMs === undefined) console.log(`CLI send FAILED: ${cliFailure}`);
+  else {
+    console.log(`CLI send, process start -> exit (median of ${cliTimes.length}): ${cliMs.toFixed(1)} ms`);
+    console.log(`page/CLI ratio: ${(sendMs / cliMs).toFixed(3)}`);
+  }
   console.log(
     `bulk delivery of ${SYNC_COUNT} messages from Node (16 connections): ${deliverySeconds.toFixed(2)} s`,
   );
@@ -187,7 +198,7 @@ try {
     JSON.stringify({
       bench: 'webmail',
       send_ms: Number(sendMs.toFixed(2)),
-      cli_send_ms: Number(cliMs.toFixed(2)),
+      cli_send_ms: cliMs === undefined ? null : Number(cliMs.toFixed(2)),
       sync_1000_s: Number(syncSeconds.toFixed(3)),
     }),
   );

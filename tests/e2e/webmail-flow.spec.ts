@@ -76,6 +76,23 @@ test('register, send, read with verification, reply, and see the reply and the S
     alice.getByRole('region', { name: 'Messages' }).getByRole('button', { name: /Hello Bob/ }),
   ).toBeVisible();
 
+  // Tag changes go back to the host: Bob archives the message, and a fresh sync after a reload agrees.
+  await openFolder(bob, 'Inbox');
+  await bob
+    .getByRole('region', { name: 'Messages' })
+    .getByRole('button', { name: /Hello Bob/ })
+    .click();
+  await bob.getByRole('article', { name: 'Message' }).getByRole('button', { name: 'Archive' }).click();
+  await expect(
+    bob.getByRole('region', { name: 'Messages' }).getByRole('button', { name: /Hello Bob/ }),
+  ).toHaveCount(0);
+  await bob.reload();
+  await sync(bob);
+  await openFolder(bob, 'Archive');
+  await expect(
+    bob.getByRole('region', { name: 'Messages' }).getByRole('button', { name: /Hello Bob/ }),
+  ).toBeVisible();
+
   // Reloading loses nothing.
   await alice.reload();
   await openFolder(alice, 'Inbox');

@@ -50,8 +50,10 @@ export async function openFolder(page: Page, folder: string): Promise<void> {
 
 export async function sync(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Mail' }).click();
-  const list = page.getByRole('region', { name: 'Messages' });
-  await expect(list.getByRole('button', { name: 'Sync' })).toBeEnabled({ timeout: 20_000 });
-  await list.getByRole('button', { name: 'Sync' }).click();
-  await expect(list.getByRole('button', { name: 'Sync' })).toBeEnabled({ timeout: 20_000 });
+  const button = page
+    .getByRole('region', { name: 'Messages' })
+    .getByRole('button', { name: 'Sync', exact: true });
+  await expect(button).toBeEnabled({ timeout: 60_000 });
+  await button.click();
+  await expect(button).toBeEnabled({ timeout: 60_000 });
 }

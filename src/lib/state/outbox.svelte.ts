@@ -96,7 +96,8 @@ export class Outbox {
         sentCopy: true,
       });
     }
-    for (const record of records) await this.app.store.outbox.put(record);
+    // Stored before any byte leaves, so the outbox survives a reload whatever happens next.
+    await Promise.all(records.map((record) => this.app.store.outbox.put(record)));
     this.items = [...this.items, ...records];
     await Promise.all(records.map((r) => this.attempt(r)));
   }
@@ -149,7 +150,9 @@ export class Outbox {
     const attempts = item.attempts + 1;
     try {
       if (!identity) throw new Error(`the identity ${item.owner} is no longer in this browser`);
-      await this.#save({ ...item, state: 'sending', attempts });
+      // Not awaited: the send should not wait for the disk. IndexedDB runs readwrite transactions on a store
+      // in the order they were created, so a later delete or put of this record still lands after this one.
+      void this.#save({ ...item, state: 'sending', attempts });
       let response: MisfinResponse | undefined;
       let failure: string | undefined;
       try {

@@ -71,6 +71,8 @@ export class Webmail {
       await this.hostKeys.load();
       await this.contacts.load();
       this.outbox.start();
+      // Back online: send the queued tag changes and fetch what arrived meanwhile.
+      addEventListener('online', () => void this.mailbox.sync());
     } catch (error) {
       this.loadError = (error as Error).message;
     }
