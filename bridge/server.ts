@@ -1,6 +1,7 @@
 // The bridge's HTTP(S) server: the built page on every path, the tunnel on /tunnel, and a Clear-Site-Data
 // endpoint for sign-out. It keeps no state beyond the open tunnels themselves, so any number of copies can
 // run behind a load balancer.
+import './fast-unmask'; // before ws, which picks its unmask function when it loads
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';

@@ -1,0 +1,49 @@
+// Unmasks WebSocket frames from the page four bytes at a time. RFC 6455 §5.3 has every client frame XORed
+// with a 4-byte key, so the bridge touches every uploaded byte once; `ws` does it one byte at a time in
+// JavaScript unless the optional native `bufferutil` is installed, which made it the bridge's main cost
+// for uploads. Masking (the client side, used by the benchmark's clients) reuses the same loop. `ws` looks for a runtime-provided `websocketMask`/`websocketUnmask` on node:http when it
+// loads, so this module must be imported before `ws` (bridge/server.ts imports it first).
+import http from 'node:http';
+import { endianness } from 'node:os';
+
+type MaskFunction = (source: Buffer, mask: Buffer, output: Buffer, offset: number, length: number) => void;
+type UnmaskFunction = (buffer: Buffer, mask: Buffer) => void;
+
+/** XORs `buffer` in place with the repeating 4-byte `mask`. */
+export function unmaskInPlace(buffer: Uint8Array, mask: Uint8Array): void {
+  const length = buffer.length;
+  let i = 0;
+  const head = Math.min((4 - (buffer.byteOffset & 3)) & 3, length);
+  for (; i < head; i++) buffer[i]! ^= mask[i & 3]!;
+  const words = (length - i) >>> 2;
+  if (words > 0) {
+    // The key as one little-endian word, rotated to line up with byte i.
+    const key =
+      (mask[i & 3]! | (mask[(i + 1) & 3]! << 8) | (mask[(i + 2) & 3]! << 16) | (mask[(i + 3) & 3]! << 24)) >>>
+      0;
+    const view = new Uint32Array(buffer.buffer, buffer.byteOffset + i, words);
+    for (let k = 0; k < words; k++) view[k]! ^= key;
+    i += words * 4;
+  }
+  for (; i < length; i++) buffer[i]! ^= mask[i & 3]!;
+}
+
+/** Writes `source` XOR the repeating `mask` into `output` at `offset` (what a WebSocket client does). */
+export function maskInto(
+  source: Uint8Array,
+  mask: Uint8Array,
+  output: Uint8Array,
+  offset: number,
+  length: number,
+) {
+  const target = output.subarray(offset, offset + length);
+  // XOR is its own inverse: copy, then reuse the in-place loop (a copy is far cheaper than a byte loop).
+  target.set(source.subarray(0, length));
+  unmaskInPlace(target, mask);
+}
+
+const hooks = http as unknown as { websocketMask?: MaskFunction; websocketUnmask?: UnmaskFunction };
+if (endianness() === 'LE' && !hooks.websocketMask && !hooks.websocketUnmask) {
+  hooks.websocketMask = maskInto;
+  hooks.websocketUnmask = unmaskInPlace;
+}
