@@ -1,6 +1,7 @@
 // Misfin delivery (spec §1-§4, Misfin(C) draft 9, issue 6): decide the status of one request and store the
 // message durably before answering 20.
 import { parseGemmailB, parseGemmailC, type Gemmail } from '../src/lib/misfin/gemmail';
+import { formatGemmailC, formatTimestamp } from '../src/lib/misfin/gemmail-format';
 import { isProbeMessage, toStoredGemmail } from '../src/lib/misfin/received';
 import { GemmailError } from '../src/lib/misfin/errors';
 import type { MisfinAddress } from '../src/lib/misfin/address';
@@ -47,12 +48,13 @@ export function storedText(
 export async function handleDelivery(ctx: HostContext, request: DeliveryRequest, peer: Peer): Promise<Reply> {
   const domain = ctx.domains.get(request.address.host);
   if (!domain) return { status: 53, meta: `${request.address.host} isn't served here` };
-  const isGmap = request.address.mailbox.toLowerCase() === 'gmap';
-  const mailbox = isGmap ? undefined : await domain.mailbox(request.address.mailbox);
-  if (!isGmap && !mailbox) return { status: 51, meta: "mailbox doesn't exist" };
+  // Before any lookup, so a flood of requests for made-up mailboxes is limited too.
   if (!ctx.ipLimiter.take(peer.ip)) {
     return { status: 44, meta: String(ctx.ipLimiter.retryAfterSeconds(peer.ip)) };
   }
+  const isGmap = request.address.mailbox.toLowerCase() === 'gmap';
+  const mailbox = isGmap ? undefined : await domain.mailbox(request.address.mailbox);
+  if (!isGmap && !mailbox) return { status: 51, meta: "mailbox doesn't exist" };
   if (isProbeMessage(request.message)) {
     const by = peer.certificate ? await certificateFingerprint(peer.certificate) : 'no certificate';
     ctx.log(`probe ${request.address.mailbox}@${domain.host} by ${by}`);
@@ -148,7 +150,14 @@ async function storeOwnCopy(
   }
   let text: string;
   try {
-    text = storedText({ ...request, message }, sender, blurb, now);
+    // The owner's copy keeps only the recipients the client wrote: the request address gmap@HOST is not one.
+    const mail = parseIncoming({ ...request, message });
+    text = formatGemmailC({
+      senders: [blurb ? { address: sender.text, name: blurb } : { address: sender.text }, ...mail.senders],
+      recipients: mail.recipients,
+      timestamps: [formatTimestamp(new Date(now)), ...mail.timestamps],
+      body: mail.body,
+    });
   } catch (error) {
     if (error instanceof GemmailError) return { status: 59, meta: error.message };
     throw error;

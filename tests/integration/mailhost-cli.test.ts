@@ -9,7 +9,7 @@ import { toBase64Url } from '../../src/lib/bytes/base64';
 import { createCsr } from '../../src/lib/identity/csr';
 import { generateIdentityKey } from '../../src/lib/identity/keys';
 import { identityFromPemFile, misfinB, rawRequest, tempDir } from '../support/mailhost-client';
-import { repoRoot, spawnHost } from '../support/mailhost-instance';
+import { addMailboxWithCert, repoRoot, spawnHost, startTestHost } from '../support/mailhost-instance';
 
 const run = promisify(execFile);
 const cli = (...args: string[]) =>
@@ -56,12 +56,26 @@ describe('admin CLI', () => {
     expect(list.stdout).toContain(`alice@localhost  user  messages=0  ${fingerprint}`);
     expect(list.stdout).toContain('team@localhost  list');
     expect(list.stdout).toContain('bob@localhost  user  messages=0  (no certificate yet)');
-    const host = await spawnHost(dir.path);
+    // A second host, reached through --peer, vouches for its own user (ViaHostCA).
+    const other = await startTestHost('other.test');
+    cleanups.push(() => other.stop());
+    const olga = await addMailboxWithCert(other.dataDir, 'olga', 'other.test');
+    const host = await spawnHost(dir.path, ['--peer', `other.test=127.0.0.1:${other.port}`]);
     try {
       const response = await rawRequest(host.port, misfinB('alice@localhost', 'hello me'), {
         identity: alice,
       });
       expect(response).toMatchObject({ status: 20, meta: fingerprint });
+      expect(
+        (await rawRequest(host.port, misfinB('alice@localhost', '# from olga'), { identity: olga })).status,
+      ).toBe(20);
+      const ids = (
+        await rawRequest(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: alice })
+      ).body.split(',');
+      const tags = await rawRequest(host.port, `gemini://localhost/tags/${ids.at(-1)}\r\n`, {
+        identity: alice,
+      });
+      expect(tags.body.split(',')).toEqual(expect.arrayContaining(['SenderVerified', 'ViaHostCA']));
     } finally {
       await host.kill('SIGTERM');
     }
