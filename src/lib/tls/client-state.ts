@@ -53,10 +53,14 @@ export type HandshakeState =
 export interface HandshakeHost {
   sendPlaintextHandshake(message: Uint8Array, legacyRecordVersion: number): void;
   sendProtectedHandshake(message: Uint8Array): void;
+  /** Throws unexpected_message unless the last message ended its record (§5.1). */
+  requireRecordBoundary(): void;
   /** Installs new read keys; throws unexpected_message unless at a record boundary (§5.1). */
   setReadProtection(protection: RecordProtection | Promise<RecordProtection>): void;
   /** Seals queued handshake messages now (before a slower key change). */
   sendQueuedHandshake(): void;
+  /** Work that completes after the current message (key derivations); see TlsClientCore.idle(). */
+  background(work: Promise<unknown>): void;
   setWriteProtection(protection: RecordProtection | Promise<RecordProtection>): void;
   /** Key log in NSS SSLKEYLOGFILE labels (plus a few of our own), for tests and debugging. */
   logSecret(label: string, secret: Uint8Array): void;
@@ -81,9 +85,9 @@ export class ClientHandshake {
   state: HandshakeState = 'start';
   suite?: CipherSuite;
   server?: ServerCertificateInfo;
-  applicationSecrets?: ApplicationSecrets;
+  applicationSecrets?: Promise<ApplicationSecrets>;
   private resumption?: Promise<Uint8Array>;
-  private resumptionInputs?: { masterSecret: Uint8Array; transcriptBytes: Uint8Array };
+  private resumptionTranscript?: Uint8Array;
   certificateRequested = false;
   clientCertificateSent = false;
 
@@ -221,6 +225,16 @@ export class ClientHandshake {
       this.transcript.hash(suite.hash),
     ]);
     const secrets = await deriveHandshakeSecrets(suite.hash, sharedSecret, helloHash);
+    this.host.logSecret('HANDSHAKE_SECRET', secrets.handshakeSecret);
+    this.host.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.clientHandshakeTrafficSecret);
+    this.host.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', secrets.serverHandshakeTrafficSecret);
+    // The read key first: the server flight waits on it. Secrets needed only at the server Finished are
+    // started afterwards so they do not compete with it for WebCrypto's worker threads.
+    const read = RecordProtection.fromSecret(suite, secrets.serverHandshakeTrafficSecret);
+    const write = RecordProtection.fromSecret(suite, secrets.clientHandshakeTrafficSecret);
+    write.catch(() => undefined);
+    this.host.setReadProtection(await read);
+    this.host.setWriteProtection(write);
     this.masterSecret = deriveMasterSecret(suite.hash, secrets.handshakeSecret);
     this.serverFinishedKey = finishedKey(suite.hash, secrets.serverHandshakeTrafficSecret);
     this.clientFinishedKey = finishedKey(suite.hash, secrets.clientHandshakeTrafficSecret);
@@ -228,15 +242,6 @@ export class ClientHandshake {
     for (const pending of [this.masterSecret, this.serverFinishedKey, this.clientFinishedKey]) {
       pending.then((key) => warmHmacKey(suite.hash, key)).catch(() => undefined);
     }
-    this.host.logSecret('HANDSHAKE_SECRET', secrets.handshakeSecret);
-    this.host.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.clientHandshakeTrafficSecret);
-    this.host.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', secrets.serverHandshakeTrafficSecret);
-    const [read, write] = await Promise.all([
-      RecordProtection.fromSecret(suite, secrets.serverHandshakeTrafficSecret),
-      RecordProtection.fromSecret(suite, secrets.clientHandshakeTrafficSecret),
-    ]);
-    this.host.setReadProtection(read);
-    this.host.setWriteProtection(write);
     this.shares = [];
     this.state = 'wait_encrypted_extensions';
   }
@@ -317,11 +322,13 @@ export class ClientHandshake {
 
   private async onFinished(message: HandshakeMessage): Promise<void> {
     const suite = this.suite as CipherSuite;
+    // The key changes after the server Finished; refuse a record that carries more before doing any work.
+    this.host.requireRecordBoundary();
     const transcriptHash = await (this.pendingHash as Promise<Uint8Array>);
     this.transcript.add(message.raw);
-    const finishedHash = this.transcript.hash(suite.hash);
-    // Verification, the next secrets and our reply are computed side by side to shorten the critical path,
-    // but nothing is sent or installed until the server Finished has matched and the trust callback passed.
+    const serverFinishedTranscript = this.transcript.bytes();
+    // Verification and our reply are computed side by side to shorten the critical path, but nothing is sent
+    // until the server Finished has matched and the trust callback passed.
     const verified = (this.serverFinishedKey as Promise<Uint8Array>)
       .then((key) => hmac(suite.hash, key, transcriptHash))
       .then((expected) => {
@@ -329,27 +336,9 @@ export class ClientHandshake {
           throw protocolError(Alert.decryptError, 'server Finished does not match the handshake transcript');
         }
       });
-    const secretsReady = Promise.all([this.masterSecret as Promise<Uint8Array>, finishedHash]).then(
-      ([master, hash]) => applicationSecretsFromMaster(suite.hash, master, hash),
-    );
     const reply = this.prepareClientFlight();
-    secretsReady.catch(() => undefined);
     reply.catch(() => undefined);
     await verified;
-
-    const secrets = await secretsReady;
-    this.applicationSecrets = secrets;
-    this.host.logSecret('MASTER_SECRET', secrets.masterSecret);
-    this.host.logSecret('CLIENT_TRAFFIC_SECRET_0', secrets.clientApplicationTrafficSecret);
-    this.host.logSecret('SERVER_TRAFFIC_SECRET_0', secrets.serverApplicationTrafficSecret);
-    this.host.logSecret('EXPORTER_SECRET', secrets.exporterMasterSecret);
-    const clientProtection = RecordProtection.fromSecret(suite, secrets.clientApplicationTrafficSecret);
-    clientProtection.catch(() => undefined);
-    // The server switches keys right after its Finished, so the next record must start fresh (§5.1). The new
-    // key may still be deriving; records wait for it.
-    const read = RecordProtection.fromSecret(suite, secrets.serverApplicationTrafficSecret);
-    read.catch(() => undefined);
-    this.host.setReadProtection(read);
     const server = await (this.pendingServerInfo as Promise<ServerCertificateInfo>);
 
     // Server authenticated (signature + Finished); now the trust decision, before anything is released.
@@ -369,19 +358,41 @@ export class ClientHandshake {
     for (const outgoing of messages) this.host.sendProtectedHandshake(outgoing);
     this.host.sendQueuedHandshake();
     this.clientCertificateSent = clientCertificateSent;
+
+    // Application secrets (§7.1) are derived after the flight is sealed: only later records need them. The
+    // server switches keys right after its Finished, so the new read key is installed at this record boundary
+    // (§5.1) as a promise; records wait for it.
+    const secrets = Promise.all([
+      this.masterSecret as Promise<Uint8Array>,
+      digest(suite.hash, serverFinishedTranscript),
+    ]).then(async ([master, hash]) => {
+      const derived = await applicationSecretsFromMaster(suite.hash, master, hash);
+      this.host.logSecret('MASTER_SECRET', derived.masterSecret);
+      this.host.logSecret('CLIENT_TRAFFIC_SECRET_0', derived.clientApplicationTrafficSecret);
+      this.host.logSecret('SERVER_TRAFFIC_SECRET_0', derived.serverApplicationTrafficSecret);
+      this.host.logSecret('EXPORTER_SECRET', derived.exporterMasterSecret);
+      return derived;
+    });
+    const read = secrets.then((s) => RecordProtection.fromSecret(suite, s.serverApplicationTrafficSecret));
+    const write = secrets.then((s) => RecordProtection.fromSecret(suite, s.clientApplicationTrafficSecret));
+    for (const pending of [read, write]) pending.catch(() => undefined);
+    this.applicationSecrets = secrets;
+    this.host.setReadProtection(read);
+    this.host.setWriteProtection(write);
+    this.host.background(Promise.all([read, write]));
     // resumption_master_secret is only needed once a ticket arrives; derive it then (resumptionMasterSecret()).
-    this.resumptionInputs = { masterSecret: secrets.masterSecret, transcriptBytes: resumptionTranscript };
-    this.host.setWriteProtection(clientProtection);
+    this.resumptionTranscript = resumptionTranscript;
     this.state = 'connected';
   }
 
   /** resumption_master_secret (RFC 8446 §7.1), derived on first use: only tickets need it. */
   resumptionMasterSecret(): Promise<Uint8Array> {
-    const inputs = this.resumptionInputs;
+    const transcript = this.resumptionTranscript;
     const suite = this.suite;
-    if (!inputs || !suite) return Promise.reject(new Error('handshake not complete'));
-    this.resumption ??= digest(suite.hash, inputs.transcriptBytes)
-      .then((hash) => deriveSecret(suite.hash, inputs.masterSecret, 'res master', hash))
+    const master = this.masterSecret;
+    if (!transcript || !suite || !master) return Promise.reject(new Error('handshake not complete'));
+    this.resumption ??= Promise.all([master, digest(suite.hash, transcript)])
+      .then(([secret, hash]) => deriveSecret(suite.hash, secret, 'res master', hash))
       .then((secret) => {
         this.host.logSecret('RESUMPTION_MASTER_SECRET', secret);
         return secret;

@@ -69,6 +69,7 @@ export class TlsClientCore implements HandshakeHost {
   private writeProtection?: RecordProtection | Promise<RecordProtection>;
   private outgoing: (Uint8Array | Promise<Uint8Array>)[] = [];
   private pendingHandshake: Uint8Array[] = [];
+  private pendingWork: Promise<void> = Promise.resolve();
   private data: Uint8Array[] = [];
   private failure?: TlsError;
   private peerClosed = false;
@@ -141,7 +142,7 @@ export class TlsClientCore implements HandshakeHost {
     this.sealAll(ContentType.handshake, messages);
   }
 
-  setReadProtection(protection: RecordProtection | Promise<RecordProtection>): void {
+  requireRecordBoundary(): void {
     // §5.1: handshake messages must not span a key change.
     if (this.handshakeBuffer.hasPartial) {
       throw protocolError(
@@ -149,7 +150,24 @@ export class TlsClientCore implements HandshakeHost {
         'handshake data continues past a key change in the same record',
       );
     }
+  }
+
+  setReadProtection(protection: RecordProtection | Promise<RecordProtection>): void {
+    this.requireRecordBoundary();
     this.readProtection = protection;
+  }
+
+  background(work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pendingWork = Promise.all([this.pendingWork, settled]).then(() => undefined);
+  }
+
+  /** Resolves once background key derivations have finished (tests use it before reading the key log). */
+  idle(): Promise<void> {
+    return this.pendingWork;
   }
 
   /** Seals the queued handshake messages now, under the current write key. */
@@ -267,7 +285,7 @@ export class TlsClientCore implements HandshakeHost {
         openings = [];
         for (let j = i; openedWith && j < batch.length; j++) {
           const record = batch[j] as RawRecord;
-          if (record.type !== ContentType.applicationData) break;
+          if (record.type !== ContentType.applicationData) continue;
           // Chained in order on the same protection, so sequence numbers follow record order.
           const opening =
             openedWith instanceof RecordProtection
@@ -333,6 +351,7 @@ export class TlsClientCore implements HandshakeHost {
   }
 
   private async sendKeyUpdate(requestPeerUpdate: boolean): Promise<void> {
+    await this.pendingWork; // the current application secret may still be deriving
     const suite = this.handshake.suite as CipherSuite;
     this.sealAll(ContentType.handshake, encodeKeyUpdate(requestPeerUpdate));
     this.writeSecret = await nextTrafficSecret(suite.hash, this.writeSecret as Uint8Array);

@@ -61,6 +61,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
     expect(hex(flight.records)).toBe(simple.clientFinishedRecord);
     expect(flight.data).toEqual([]);
 
+    await core.idle();
     expect(secrets.get('HANDSHAKE_SECRET')).toBe(simple.handshakeSecret);
     expect(secrets.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET')).toBe(simple.clientHandshakeTrafficSecret);
     expect(secrets.get('SERVER_HANDSHAKE_TRAFFIC_SECRET')).toBe(simple.serverHandshakeTrafficSecret);
@@ -205,6 +206,7 @@ describe('RFC 8448 §6 client authentication', () => {
     );
     expect(verifies).toBe(true);
     expect(hex(flight.records)).toBe(clientAuth.clientFlightRecord);
+    await core.idle();
     expect(secrets.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET')).toBe(clientAuth.clientHandshakeTrafficSecret);
     expect(secrets.get('SERVER_HANDSHAKE_TRAFFIC_SECRET')).toBe(clientAuth.serverHandshakeTrafficSecret);
     expect(secrets.get('CLIENT_TRAFFIC_SECRET_0')).toBe(clientAuth.clientApplicationTrafficSecret);
