@@ -62,6 +62,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
 }
 
 async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY)
+    process.stderr.write('misfin: type the message, then Ctrl-D on a line of its own\n');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
