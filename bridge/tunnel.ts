@@ -75,6 +75,9 @@ export function openTunnel(
     clearTimeout(lifetime);
     attempt?.destroy();
     if (tcp && !tcpEndsGracefully) tcp.destroy();
+    // A paused WebSocket would never read the page's answering close frame and would hold its slot until
+    // ws's 30 s close timeout.
+    if (ws.isPaused) ws.resume();
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, closeReason(reason));
   }
 

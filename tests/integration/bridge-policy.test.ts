@@ -149,6 +149,25 @@ describe('destination policy', () => {
     expect(close.reason).toMatch(/ECONNREFUSED/);
   });
 
+  it('frees the slot at once when a tunnel that already had data queued is refused', async () => {
+    const gone = await startTcpServer();
+    const port = gone.port;
+    await gone.close();
+    // A slow resolver keeps the tunnel connecting while the page's first message arrives.
+    const slow: LookupFunction = () =>
+      new Promise((resolve) => setTimeout(() => resolve([{ address: '127.0.0.1', family: 4 }]), 200));
+    const { url } = await start({ allow: [`slow.test:${port}`], lookup: slow });
+    const ws = connectTunnel(url, 'slow.test', port);
+    const close = closed(ws);
+    await opened(ws);
+    ws.send(Buffer.from('client hello, held while connecting'));
+    expect((await close).code).toBe(CloseCode.refused);
+    const started = Date.now();
+    while (bridge!.openTunnels() > 0 && Date.now() - started < 3_000)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(bridge!.openTunnels()).toBe(0);
+  });
+
   it('lets an allow entry by name through and connects to the address it checked (no second lookup)', async () => {
     tcp = await startTcpServer();
     let calls = 0;
