@@ -5,7 +5,8 @@ import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectTls, TlsError } from '../../src/lib/tls/client';
 import { connectTcp } from '../../src/lib/tls/tcp-transport.node';
-import { identityFrom, makeCertificate, removeTempDirs } from '../support/tls-peers';
+import { HostKeyChangedError, MemoryHostPinStore, tofuVerifier } from '../../src/lib/trust/host-pins';
+import { identityFrom, makeCertificate, removeTempDirs, startNodeTlsServer } from '../support/tls-peers';
 
 afterAll(() => removeTempDirs());
 
@@ -91,5 +92,51 @@ describe('failures over sockets', () => {
     const port = await listen(probe);
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     await expect(connectTcp('127.0.0.1', port, { timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('TOFU: first contact pinned and reported, same key accepted, a new key refused with an explanation', async () => {
+    const store = new MemoryHostPinStore();
+    const firstContacts: string[] = [];
+    const verifyServer = tofuVerifier(store, {
+      onFirstContact: (info) => firstContacts.push(info.certSha256),
+    });
+    const original = makeCertificate('ec', 'pinned.test');
+    const first = await startNodeTlsServer(original);
+    const port = first.port;
+    const connectOnce = async (p: number) => {
+      const connection = await connectTls(await connectTcp('127.0.0.1', p), {
+        serverName: 'pinned.test',
+        port: 1958,
+        verifyServer,
+        timeoutMs: 5_000,
+      });
+      await connection.write(new TextEncoder().encode('x'));
+      return new TextDecoder().decode(await connection.readAll(100));
+    };
+    try {
+      expect(await connectOnce(port)).toBe('hello x');
+      expect(await connectOnce(port)).toBe('hello x');
+      expect(firstContacts).toEqual([original.sha256]);
+    } finally {
+      await first.close();
+    }
+    const impostor = await startNodeTlsServer(makeCertificate('ec', 'pinned.test'));
+    try {
+      const error = await connectOnce(impostor.port).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TlsError);
+      expect((error as TlsError).code).toBe('untrusted_host_key');
+      expect((error as TlsError).cause).toBeInstanceOf(HostKeyChangedError);
+      expect((error as Error).message).toMatch(/pinned.test:1958 presented a different identity/);
+      expect((await store.get('pinned.test', 1958))?.certSha256).toBe(original.sha256);
+    } finally {
+      await impostor.close();
+    }
+  });
+
+  it('refuses to run without a verifyServer callback', async () => {
+    const transport = { read: async () => null, write: async () => undefined, close: () => undefined };
+    await expect(
+      connectTls(transport, { serverName: 'x', port: 1 } as unknown as Parameters<typeof connectTls>[1]),
+    ).rejects.toThrow(/verifyServer/);
   });
 });

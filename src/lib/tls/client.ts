@@ -136,6 +136,10 @@ export async function connectTls(
   transport: ByteTransport,
   options: TlsClientOptions,
 ): Promise<TlsConnection> {
+  if (typeof options.verifyServer !== 'function') {
+    // There is deliberately no default: accepting every server would make TLS pointless.
+    throw new TypeError('connectTls needs a verifyServer callback (e.g. tofuVerifier from trust/host-pins)');
+  }
   const timeoutMs = options.timeoutMs ?? 15_000;
   const { timeoutMs: _timeout, ...coreOptions } = options;
   const core = new TlsClientCore(coreOptions);
