@@ -8,6 +8,7 @@ import { routeAddress, splitRecipients } from './routing';
 import type { Webmail } from './webmail.svelte';
 
 const AUTOSAVE_MS = 800;
+const PRECONNECT_DELAY_MS = 300;
 
 /** Compose: To (several addresses), Subject (sent as the first heading), body, a live byte budget, drafts. */
 export class Composer {
@@ -34,6 +35,7 @@ export class Composer {
   );
 
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #preconnectTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly app: Webmail) {}
 
@@ -78,6 +80,33 @@ export class Composer {
         worst = budget;
     }
     return worst ?? requestBudget(routeAddress(`someone@${host}`, []), this.mail);
+  }
+
+  /**
+   * Called when the recipients change: shortly after typing stops, opens one connection per recipient (and one
+   * for the Sent copy) so that Send costs only the request (warm-pool.ts). Nothing is written on them yet.
+   */
+  schedulePreconnect(): void {
+    if (this.#preconnectTimer) clearTimeout(this.#preconnectTimer);
+    this.#preconnectTimer = setTimeout(() => this.#preconnect(), PRECONNECT_DELAY_MS);
+  }
+
+  #preconnect(): void {
+    const identity = this.app.current;
+    if (!identity || this.problems.length > 0) return;
+    const wanted: Record<string, { host: string; port: number; count: number }> = {};
+    const add = (host: string, port: number) => {
+      const key = `${host}:${port}`;
+      wanted[key] ??= { host, port, count: 0 };
+      wanted[key].count++;
+    };
+    for (const raw of this.recipients.slice(0, 8)) {
+      const target = routeAddress(raw, this.app.homes);
+      add(target.host, target.port);
+    }
+    if (this.recipients.length > 0 && identity.origin !== 'self-signed') add(identity.host, identity.port);
+    for (const { host, port, count } of Object.values(wanted))
+      this.app.net.preconnect(host, port, identity, count);
   }
 
   clear(): void {

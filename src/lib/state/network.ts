@@ -1,11 +1,14 @@
 import { connectTls, type TlsConnection } from '../tls/client';
 import { connectWebSocket } from '../tls/websocket-transport';
 import { tofuVerifier, type HostPinStore } from '../trust/host-pins';
+import { WarmPool } from './warm-pool';
 
 /** What TLS client authentication presents: the stored certificate chain and its non-extractable key. */
 export interface NetIdentity {
   certificateChain: Uint8Array[];
   privateKey: CryptoKey;
+  /** Tells warm connections of different identities apart. */
+  fingerprint?: string;
 }
 
 /** The bridge on the page's own origin: `ws://` or `wss://` like the page itself (design §1). */
@@ -27,6 +30,8 @@ export function normaliseBridgeUrl(input: string): string {
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** A connection opened ahead of a send is closed unused after this long. */
+const WARM_TTL_MS = 15_000;
 
 /**
  * One TLS connection per request, through the bridge: the bridge carries only ciphertext, the handshake and
@@ -37,6 +42,22 @@ export class Network {
     private readonly pins: HostPinStore,
     private readonly bridgeUrl: () => string,
   ) {}
+
+  readonly #warm = new WarmPool<TlsConnection>(WARM_TTL_MS);
+
+  #key(host: string, port: number, identity?: NetIdentity): string {
+    return `${host}:${port}:${identity?.fingerprint ?? ''}`;
+  }
+
+  /** Opens `count` connections to host:port ahead of the requests that will use them (warm-pool.ts). */
+  preconnect(host: string, port: number, identity: NetIdentity | undefined, count: number): void {
+    this.#warm.fill(this.#key(host, port, identity), count, () => this.open(host, port, identity));
+  }
+
+  /** Closes every warm connection (the identity changed). */
+  dropWarm(): void {
+    this.#warm.clear();
+  }
 
   async open(host: string, port: number, identity?: NetIdentity): Promise<TlsConnection> {
     const transport = await connectWebSocket(this.bridgeUrl(), host, port, { timeoutMs: CONNECT_TIMEOUT_MS });
@@ -62,12 +83,29 @@ export class Network {
     host: string,
     port: number,
     request: Uint8Array,
-    options: { identity?: NetIdentity; maxBytes: number },
+    options: { identity?: NetIdentity; maxBytes: number; useWarm?: boolean },
   ): Promise<Uint8Array> {
-    const connection = await this.open(host, port, options.identity);
+    const warm = options.useWarm ? this.#warm.take(this.#key(host, port, options.identity)) : undefined;
+    if (warm) {
+      // A warm connection the host has meanwhile closed gives no answer at all: then, and only then, the
+      // request goes again on a fresh connection (no answer means the host did not act on it).
+      const answer = await this.#send(await warm.catch(() => undefined), request, options.maxBytes).catch(
+        () => undefined,
+      );
+      if (answer && answer.length > 0) return answer;
+    }
+    return this.#send(await this.open(host, port, options.identity), request, options.maxBytes);
+  }
+
+  async #send(
+    connection: TlsConnection | undefined,
+    request: Uint8Array,
+    maxBytes: number,
+  ): Promise<Uint8Array> {
+    if (!connection) return new Uint8Array(0);
     try {
       await connection.write(request);
-      return await connection.readAll(options.maxBytes);
+      return await connection.readAll(maxBytes);
     } finally {
       await connection.close().catch(() => undefined);
     }

@@ -159,7 +159,11 @@ export class Outbox {
         const target = routeAddress(item.to, this.app.homes);
         const { bytes } = encodeRequest(target, outgoing(item));
         response = parseResponse(
-          await this.app.net.exchange(target.host, target.port, bytes, { identity, maxBytes: 4096 }),
+          await this.app.net.exchange(target.host, target.port, bytes, {
+            identity,
+            maxBytes: 4096,
+            useWarm: true,
+          }),
         );
       } catch (error) {
         this.app.hostKeys.notice(error);

@@ -96,6 +96,7 @@ export class Webmail {
   }
 
   async switchTo(address: string): Promise<void> {
+    if (address !== this.currentAddress) this.net.dropWarm();
     this.currentAddress = address;
     this.view = 'mail';
     await this.store.settings.set(CURRENT_KEY, address);
