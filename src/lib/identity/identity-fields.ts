@@ -22,7 +22,9 @@ export interface IdentityFields {
 }
 
 const mailboxPattern = /^[^\s@]+$/;
-const hostPattern = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+// Labels as misfin/address.ts accepts them (letters, digits, '-', and '_' which some private names use).
+const hostPattern =
+  /^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*$/;
 
 /** Rejects fields that would make an address nobody can write to (misfin-protocol.md §10, §19 #9). */
 export function checkIdentityFields(fields: IdentityFields): void {
