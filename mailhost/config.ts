@@ -22,6 +22,8 @@ export interface HostSettings {
   headerTimeoutMs: number;
   /** Time for the whole connection, handshake to response. */
   totalTimeoutMs: number;
+  /** Open connections at most; Node closes further ones at once instead of letting them eat memory. */
+  maxConnections: number;
   /** Deliveries per client IP, and per sender certificate. */
   ipRate: RateSetting;
   senderRate: RateSetting;
@@ -48,6 +50,7 @@ export interface HostFile {
 export const DEFAULT_SETTINGS: HostSettings = {
   headerTimeoutMs: 10_000,
   totalTimeoutMs: 30_000,
+  maxConnections: 4096,
   ipRate: { perSecond: 200, burst: 400 },
   senderRate: { perSecond: 20, burst: 60 },
   registrationFailureRate: { perSecond: 0.1, burst: 5 },

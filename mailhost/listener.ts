@@ -181,5 +181,6 @@ export function createMisfinServer(ctx: HostContext, options: ListenerOptions): 
     raw.on('error', () => undefined);
   });
   server.on('tlsClientError', (_error, socket) => socket.destroy());
+  server.maxConnections = ctx.settings.maxConnections;
   return server;
 }
