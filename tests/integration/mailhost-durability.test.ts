@@ -70,6 +70,8 @@ describe('durability', () => {
       for (let k = 0; k < 40; k++) launch();
     });
     expect(killed).toBe(true);
+    // Deliveries were still under way when the host died.
+    expect(next).toBeGreaterThan(acknowledged.size);
     await host.kill('SIGKILL');
     expect(acknowledged.size).toBeGreaterThanOrEqual(120);
 
