@@ -94,11 +94,20 @@ try {
   const message = 'Benchmark message.\n\nOne short paragraph of gemtext.';
 
   // --- page: press Send -> 20 ---
+  // Warm: as a user does, the message is written and Send pressed a moment later; meanwhile the page has
+  // connected ahead to the recipient's host (warm-pool.ts). Cold: Send pressed at once, before that.
   const pageTimes: number[] = [];
+  const coldTimes: number[] = [];
   for (let i = 0; i <= SENDS; i++) {
     await compose(page, to, `Bench ${i}`, message);
+    await page.waitForTimeout(1000);
     const ms = await timeSend(page, to);
     if (i > 0) pageTimes.push(ms); // the first one warms up the page and the host
+  }
+  for (let i = 0; i < SENDS; i++) {
+    await compose(page, to, `Cold ${i}`, message);
+    coldTimes.push(await timeSend(page, to));
+    await page.waitForTimeout(300);
   }
 
   // --- CLI: the same message, same host, its own identity file ---
@@ -178,11 +187,14 @@ try {
     .getAttribute('aria-label');
 
   const sendMs = median(pageTimes);
+  const coldMs = median(coldTimes);
   const cliMs = cliTimes.length > 0 ? median(cliTimes) : undefined;
   console.log(
     `page send, press Send -> 20 (median of ${pageTimes.length}): ${sendMs.toFixed(1)} ms  [budget ${BUDGET.send_ms} ms]`,
   );
   console.log(`  all: ${pageTimes.map((t) => t.toFixed(1)).join(' ')}`);
+  console.log(`page send without connecting ahead (median of ${coldTimes.length}): ${coldMs.toFixed(1)} ms`);
+  console.log(`  all: ${coldTimes.map((t) => t.toFixed(1)).join(' ')}`);
   if (cliMs === undefined) console.log(`CLI send FAILED: ${cliFailure}`);
   else {
     console.log(`CLI send, process start -> exit (median of ${cliTimes.length}): ${cliMs.toFixed(1)} ms`);
@@ -200,6 +212,7 @@ try {
       send_ms: Number(sendMs.toFixed(2)),
       cli_send_ms: cliMs === undefined ? null : Number(cliMs.toFixed(2)),
       sync_1000_s: Number(syncSeconds.toFixed(3)),
+      send_cold_ms: Number(coldMs.toFixed(2)),
     }),
   );
 } finally {
