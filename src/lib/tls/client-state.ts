@@ -8,14 +8,11 @@ import { parseCertificate as parseX509, type Certificate as X509Certificate } fr
 import { Alert } from './alerts';
 import { RecordProtection } from './aead';
 import { cipherSuites, type CipherSuite } from './cipher-suites';
-import { chooseClientScheme, signCertificateVerify } from './client-auth';
+import { buildClientFlight } from './client-flight';
 import { encodeClientHello, type ClientHelloHook } from './client-hello';
 import { protocolError, TlsError } from './errors';
 import { HandshakeType, type HandshakeMessage } from './handshake-framing';
 import {
-  encodeCertificate,
-  encodeCertificateVerify,
-  encodeFinished,
   parseCertificate,
   parseCertificateRequest,
   parseCertificateVerify,
@@ -336,7 +333,13 @@ export class ClientHandshake {
           throw protocolError(Alert.decryptError, 'server Finished does not match the handshake transcript');
         }
       });
-    const reply = this.prepareClientFlight();
+    const reply = buildClientFlight(
+      this.transcript,
+      suite,
+      this.certificateRequest,
+      this.config.identity,
+      this.clientFinishedKey as Promise<Uint8Array>,
+    );
     reply.catch(() => undefined);
     await verified;
     const server = await (this.pendingServerInfo as Promise<ServerCertificateInfo>);
@@ -413,50 +416,5 @@ export class ClientHandshake {
       certSha256: toHex(certHash),
       spkiSha256: toHex(spkiHash),
     };
-  }
-
-  /**
-   * Builds Certificate, CertificateVerify and Finished (RFC 8446 §4.4) and adds them to the transcript.
-   * Called once the server Finished is in the transcript; the caller sends the result only after checks.
-   */
-  private async prepareClientFlight(): Promise<{
-    messages: Uint8Array[];
-    clientCertificateSent: boolean;
-    resumptionTranscript: Uint8Array;
-  }> {
-    const suite = this.suite as CipherSuite;
-    const request = this.certificateRequest;
-    const messages: Uint8Array[] = [];
-    let clientCertificateSent = false;
-    if (request) {
-      const identity = this.config.identity;
-      if (identity && identity.certificateChain.length > 0) {
-        const scheme = chooseClientScheme(identity, request.signatureAlgorithms);
-        const certificate = encodeCertificate(request.context, identity.certificateChain);
-        this.transcript.add(certificate);
-        messages.push(certificate);
-        const content = certificateVerifyContent('client', await this.transcript.hash(suite.hash));
-        const verify = encodeCertificateVerify(
-          scheme,
-          await signCertificateVerify(identity, scheme, content),
-        );
-        this.transcript.add(verify);
-        messages.push(verify);
-        clientCertificateSent = true;
-      } else {
-        // §4.4.2: without a suitable certificate the client sends an empty one and no CertificateVerify.
-        const empty = encodeCertificate(request.context, []);
-        this.transcript.add(empty);
-        messages.push(empty);
-      }
-    }
-    const [key, transcriptHash] = await Promise.all([
-      this.clientFinishedKey as Promise<Uint8Array>,
-      this.transcript.hash(suite.hash),
-    ]);
-    const finished = encodeFinished(await hmac(suite.hash, key, transcriptHash));
-    this.transcript.add(finished);
-    messages.push(finished);
-    return { messages, clientCertificateSent, resumptionTranscript: this.transcript.bytes() };
   }
 }
