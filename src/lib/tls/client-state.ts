@@ -114,8 +114,9 @@ export class ClientHandshake {
   async start(): Promise<void> {
     if (this.state !== 'start') throw new Error('handshake already started');
     this.random = this.config.random(32);
-    for (const group of this.config.keyShareGroups)
-      this.shares.push(await this.config.keyShares.create(group));
+    this.shares = await Promise.all(
+      this.config.keyShareGroups.map((group) => this.config.keyShares.create(group)),
+    );
     this.sendClientHello(1);
     this.state = 'wait_server_hello';
   }
