@@ -152,7 +152,8 @@ export class Composer {
     this.subject = forwardSubject(mail.subject);
     const lines = mail.body.split('\n');
     const at = mail.subject === undefined ? -1 : lines.findIndex((l) => /^#{1,3}/.test(l));
-    this.body = (at >= 0 ? lines.filter((_, i) => i !== at) : lines).join('\n').replace(/^\n+/, '');
+    // Only the subject line changes (it becomes the Subject field); the rest stays byte for byte.
+    this.body = (at >= 0 ? lines.filter((_, i) => i !== at) : lines).join('\n');
     this.forwarded = { senders: mail.senders, timestamps: mail.timestamps };
     this.app.view = 'compose';
   }
