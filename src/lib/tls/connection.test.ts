@@ -123,6 +123,19 @@ describe('post-handshake', () => {
     expect(out.records).toEqual([]);
   });
 
+  it('refuses zero-length and malformed alert records', async () => {
+    const core = await connected();
+    const server = await serverWriter();
+    expect((await core.feed(await server.seal(21, new Uint8Array(0)))).error?.code).toBe(
+      'unexpected_message',
+    );
+    const other = await connected();
+    const server2 = await serverWriter();
+    expect((await other.feed(await server2.seal(21, Uint8Array.of(2, 40, 0)))).error?.code).toBe(
+      'decode_error',
+    );
+  });
+
   it('reports EOF without close_notify as truncation, and EOF after it as clean', async () => {
     const core = await connected();
     expect((await core.endOfStream()).error?.code).toBe('truncated');

@@ -414,6 +414,8 @@ export class TlsClientCore implements HandshakeHost {
   }
 
   private onAlert(content: Uint8Array): void {
+    // §5.1: zero-length fragments are only allowed for application data.
+    if (content.length === 0) throw protocolError(Alert.unexpectedMessage, 'zero-length alert record');
     if (content.length !== 2)
       throw protocolError(Alert.decodeError, 'alert record must hold exactly two bytes');
     const description = content[1] as number;
