@@ -230,7 +230,7 @@ async function main(): Promise<void> {
       `${GENERATORS} generator processes, ${CONCURRENCY} concurrent clients, ${DURATION_MS} ms per run`,
     );
     console.log(
-      'each delivery: fresh TLS connection with a client certificate; message + tags fsynced, directory fsynced, then 20',
+      'each delivery: fresh TLS connection with a client certificate; message file fsynced, renamed, directory fsynced, then 20',
     );
     console.log(
       `mail host, full handshakes:      ${full.perSecond.toFixed(0)} deliveries/s (failures ${full.failures})`,

@@ -5,7 +5,7 @@
 //   DIR/domains/<host>/ca-key.pem          the domain CA key, PKCS#8 PEM (Node's TLS reads it directly)
 //   DIR/domains/<host>/ca-cert.pem         self-signed, CA:TRUE, UID admin, SAN host; also the TLS certificate
 //   DIR/domains/<host>/invites.json        registration invites (only SHA-256 of the codes)
-//   DIR/domains/<host>/mailboxes/<name>/meta.json, messages/<id>.gmi, messages/<id>.tags
+//   DIR/domains/<host>/mailboxes/<name>/meta.json, messages/<id>.<initial tags>.gmi, messages/<id>.tags (store.ts)
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileDurable } from './durable';

@@ -33,6 +33,19 @@ describe('Mailbox', () => {
     expect(reloaded.listIds('Inbox', 1_700_000_000_000)).toEqual([id]);
   });
 
+  it('keeps initial tags in the file name (one file per delivery) and replaces drafts in place', async () => {
+    const mailbox = await fresh();
+    const id = await mailbox.addMessage('a\n\n\ndraft 1', ['Drafts'], { quota });
+    expect(await readdir(join(mailbox.dir, 'messages'))).toEqual([`${id}.Drafts.gmi`]);
+    await mailbox.changeTags(id, (tags) => tags.add('Archive'));
+    const again = await mailbox.addMessage('a\n\n\ndraft 2', ['Drafts'], { quota, replaceId: id });
+    expect(again).toBe(id);
+    const reloaded = await Mailbox.load(mailbox.dir);
+    expect(await reloaded.readMessage(id)).toBe('a\n\n\ndraft 2');
+    expect([...reloaded.messages.get(id)!.tags].sort()).toEqual(['Archive', 'Drafts']);
+    expect(reloaded.usage().messages).toBe(1);
+  });
+
   it('enforces the quota even for concurrent deliveries', async () => {
     const mailbox = await fresh();
     const results = await Promise.allSettled(

@@ -1,10 +1,13 @@
-// Mailbox storage: one file per message plus a small tags file, both written durably (durable.ts), and an
-// in-memory index rebuilt from the directory at startup. A message file `<id>.gmi` holds the message in
-// Misfin(C) wire form (3 metadata lines + gemtext), exactly what GMAP `/msgid/<id>` returns (doc §15).
+// Mailbox storage, written durably (durable.ts), with an in-memory index rebuilt from the directory at
+// startup. A delivery is ONE file, `<id>.<tag>+<tag>....gmi`: the message in Misfin(C) wire form (3 metadata
+// lines + gemtext, exactly what GMAP `/msgid/<id>` returns, doc §15), its initial tags in the name (tags are
+// `[A-Za-z0-9_-]`, so "." and "+" cannot clash). One file means one fsync per delivery — half the disk work
+// of a separate tags file, which the budget (500 deliveries/s, design.md §6) needs. Later tag changes go to
+// `<id>.tags`, which overrides the name.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { removeFileDurable, TEMP_SUFFIX, writeFileDurable, writeFilesDurable } from './durable';
+import { removeFileDurable, TEMP_SUFFIX, writeFileDurable } from './durable';
 
 export interface MailboxMeta {
   name: string;
@@ -23,6 +26,8 @@ export interface MessageEntry {
   receivedAt: number;
   size: number;
   tags: Set<string>;
+  /** The message file's name in messages/. */
+  file: string;
 }
 
 export class QuotaExceededError extends Error {
@@ -31,16 +36,20 @@ export class QuotaExceededError extends Error {
 
 /** GMAP tags are `[A-Za-z0-9_-]+` (doc §15). */
 export const TAG_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Tags a message gets when a `.tags` file is missing (a crash between the two renames cannot leave this,
- * since tags are renamed first, but a hand-copied message can). */
+/** `<id>.<tags>.gmi`, or `<id>.gmi` (a hand-copied message: tags Inbox + Unread). */
+const MESSAGE_FILE = /^(\d{13}-[0-9a-f]{8})(?:\.([A-Za-z0-9_+-]*))?\.gmi$/;
 const DEFAULT_TAGS = ['Inbox', 'Unread'];
+
+function messageFileName(id: string, tags: string[]): string {
+  return `${id}.${tags.filter((t) => TAG_PATTERN.test(t)).join('+')}.gmi`;
+}
 
 /** Ids sort by receipt time: 13-digit milliseconds, then random hex so two messages in one ms differ. */
 function newMessageId(now: number): string {
   return `${String(now).padStart(13, '0')}-${randomBytes(4).toString('hex')}`;
 }
 
-const MESSAGE_ID = /^(\d{13})-[0-9a-f]{8}$/;
+const MESSAGE_ID = /^\d{13}-[0-9a-f]{8}$/;
 
 export function isMessageId(id: string): boolean {
   return MESSAGE_ID.test(id);
@@ -89,17 +98,23 @@ export class Mailbox {
         await unlink(join(messageDir, name)).catch(() => undefined);
         continue;
       }
-      if (!name.endsWith('.gmi')) continue;
-      const id = name.slice(0, -4);
-      const match = MESSAGE_ID.exec(id);
+      const match = MESSAGE_FILE.exec(name);
       if (!match) continue;
+      const id = match[1]!;
       const info = await stat(join(messageDir, name));
-      let tags = DEFAULT_TAGS;
+      let tags =
+        match[2] === undefined ? DEFAULT_TAGS : match[2].split('+').filter((t) => TAG_PATTERN.test(t));
       if (present.has(`${id}.tags`)) {
         const text = await readFile(join(messageDir, `${id}.tags`), 'utf8');
         tags = text.split(/[,\s]+/).filter((t) => TAG_PATTERN.test(t));
       }
-      messages.set(id, { id, receivedAt: Number(match[1]), size: info.size, tags: new Set(tags) });
+      messages.set(id, {
+        id,
+        receivedAt: Number(id.slice(0, 13)),
+        size: info.size,
+        tags: new Set(tags),
+        file: name,
+      });
     }
     // Orphaned tag files (a delete interrupted between the two unlinks) are dropped.
     for (const name of names) {
@@ -140,19 +155,21 @@ export class Mailbox {
       throw new QuotaExceededError(`mailbox ${this.name} is full`);
     }
     const id = replacing ? replacing.id : newMessageId(now);
+    const file = messageFileName(id, tags);
     const entry: MessageEntry = {
       id,
       receivedAt: replacing?.receivedAt ?? now,
       size: data.length,
-      tags: new Set(tags),
+      // A replaced draft keeps the tags it has now (a `.tags` file, if any, still overrides the name).
+      tags: replacing ? replacing.tags : new Set(tags),
+      file,
     };
     this.bytes += extraBytes;
     this.inFlight += extraMessages;
     try {
-      await writeFilesDurable([
-        { path: join(this.messageDir, `${id}.tags`), data: tags.join(',') + '\n' },
-        { path: join(this.messageDir, `${id}.gmi`), data },
-      ]);
+      await writeFileDurable(join(this.messageDir, file), data);
+      if (replacing && replacing.file !== file)
+        await removeFileDurable(join(this.messageDir, replacing.file));
     } catch (error) {
       this.bytes -= extraBytes;
       throw error;
@@ -164,8 +181,9 @@ export class Mailbox {
   }
 
   async readMessage(id: string): Promise<string | undefined> {
-    if (!this.messages.has(id)) return undefined;
-    return readFile(join(this.messageDir, `${id}.gmi`), 'utf8');
+    const entry = this.messages.get(id);
+    if (!entry) return undefined;
+    return readFile(join(this.messageDir, entry.file), 'utf8');
   }
 
   /** Ids with `tag` (or, for an empty tag, every id not in Trash, doc §15), oldest first. */
@@ -202,7 +220,7 @@ export class Mailbox {
     if (!entry) return false;
     this.messages.delete(id);
     this.bytes -= entry.size;
-    await removeFileDurable(join(this.messageDir, `${id}.gmi`));
+    await removeFileDurable(join(this.messageDir, entry.file));
     await removeFileDurable(join(this.messageDir, `${id}.tags`)).catch(() => undefined);
     return true;
   }
