@@ -5,6 +5,7 @@
 import { connect as tlsConnect, createServer, type TLSSocket } from 'node:tls';
 import { SocketReadQueue, startTls } from 'subtls';
 import { connect as netConnect } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { connectTls } from '../src/lib/tls/client';
 // tsx cannot resolve the extensionless form of a `.node.ts` file (it reads `.node` as an extension).
 import { connectTcp } from '../src/lib/tls/tcp-transport.node.js';
@@ -131,6 +132,13 @@ const oursMs = median(times.ours);
 const nodeMs = median(times.node);
 const subtlsMs = times.subtls.length > 0 ? median(times.subtls) : null;
 console.log(`TLS 1.3 handshake with client certificate (ECDSA P-256 both sides), loopback, ${rounds} rounds`);
+// WebCrypto runs every step as a separate job on libuv's pool, so ours suffers more than Node's synchronous
+// C handshake when the machine is busy: print the load next to the figures.
+console.log(
+  `  machine: ${cpus().length} CPUs, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 console.log(`  ours    median ${oursMs.toFixed(2)} ms  p90 ${p90(times.ours).toFixed(2)} ms`);
 console.log(`  node    median ${nodeMs.toFixed(2)} ms  p90 ${p90(times.node).toFixed(2)} ms`);
 if (subtlsMs !== null) {
