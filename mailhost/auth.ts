@@ -3,7 +3,8 @@
 // otherwise `62 CERTIFICATE INVALID` (spec §2).
 import { tryParseAddress, formatAddress } from '../src/lib/misfin/address';
 import { verifyCertificateSignature } from '../src/lib/identity/certificate-builder';
-import { certificateFingerprint, parseCertificate } from '../src/lib/identity/x509';
+import { parseCertificate } from '../src/lib/identity/x509';
+import { fingerprintOf } from './fingerprint';
 import type { Domain } from './domain';
 import type { Mailbox } from './store';
 import type { Sender } from './verify-sender';
@@ -29,7 +30,7 @@ export async function senderFromCertificate(der: Uint8Array, now: number): Promi
     address,
     text: formatAddress(address),
     cert,
-    fingerprint: await certificateFingerprint(der),
+    fingerprint: fingerprintOf(der),
   };
   return cert.commonName ? { ok: true, sender, blurb: cert.commonName } : { ok: true, sender };
 }

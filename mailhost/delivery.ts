@@ -5,8 +5,8 @@ import { formatGemmailC, formatTimestamp } from '../src/lib/misfin/gemmail-forma
 import { isProbeMessage, toStoredGemmail } from '../src/lib/misfin/received';
 import { GemmailError } from '../src/lib/misfin/errors';
 import type { MisfinAddress } from '../src/lib/misfin/address';
-import { certificateFingerprint } from '../src/lib/identity/x509';
 import { ownedMailbox, senderFromCertificate } from './auth';
+import { fingerprintOf } from './fingerprint';
 import type { HostContext, Reply } from './context';
 import type { Domain } from './domain';
 import { QuotaExceededError, type Mailbox } from './store';
@@ -56,7 +56,7 @@ export async function handleDelivery(ctx: HostContext, request: DeliveryRequest,
   const mailbox = isGmap ? undefined : await domain.mailbox(request.address.mailbox);
   if (!isGmap && !mailbox) return { status: 51, meta: "mailbox doesn't exist" };
   if (isProbeMessage(request.message)) {
-    const by = peer.certificate ? await certificateFingerprint(peer.certificate) : 'no certificate';
+    const by = peer.certificate ? fingerprintOf(peer.certificate) : 'no certificate';
     ctx.log(`probe ${request.address.mailbox}@${domain.host} by ${by}`);
     // A probe stores nothing and needs no certificate (doc §19 #4; seed 000 verification loops end here).
     return { status: 20, meta: mailbox ? domain.fingerprintOf(mailbox) : domain.ca.fingerprint };
