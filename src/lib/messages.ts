@@ -129,6 +129,7 @@ export const text = {
     retryNow: 'Retry now',
     discard: 'Discard',
     resendTo: (address: string) => `Resend to ${address}`,
+    stopped: 'Not sent.',
     results: 'Delivery results',
     delivered: (address: string, fingerprint: string) =>
       `Delivered to ${address}. Recipient fingerprint ${fingerprint.slice(0, 16)}…`,

@@ -72,3 +72,50 @@ test('verify address probes the mailbox and records the fingerprint', async ({ p
   await page.getByRole('form', { name: 'Compose' }).getByRole('button', { name: 'Send' }).click();
   await expect(results(page)).toContainText('Delivered to gus@localhost', { timeout: 20_000 });
 });
+
+test('a changed recipient fingerprint stops further sends until the user accepts it', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const senderContext = await browser.newContext();
+  const page = await senderContext.newPage();
+  await register(page, env, 'hugo', 'Hugo');
+  await env.invite('ivy'); // reserved, not yet registered: the host answers for it with its own key
+
+  const sections = page.getByRole('navigation', { name: 'Sections' });
+  await sections.getByRole('button', { name: 'Contacts' }).click();
+  const contacts = page.getByRole('region', { name: 'Contacts' });
+  const verify = contacts.getByRole('form', { name: 'Verify address' });
+  await verify.getByRole('textbox', { name: 'Address to verify' }).fill('ivy@localhost');
+  await verify.getByRole('button', { name: 'Verify address' }).click();
+  await expect(contacts.getByRole('status', { name: 'Verification result' })).toContainText(
+    'answered with fingerprint',
+    {
+      timeout: 20_000,
+    },
+  );
+
+  // Ivy registers her own key: her mailbox now answers with a different fingerprint.
+  const ivyContext = await browser.newContext();
+  await register(await ivyContext.newPage(), env, 'ivy', 'Ivy');
+
+  await compose(page, 'ivy@localhost', 'One', 'first');
+  await page.getByRole('form', { name: 'Compose' }).getByRole('button', { name: 'Send' }).click();
+  await expect(results(page)).toContainText('The certificate of ivy@localhost has changed', {
+    timeout: 20_000,
+  });
+
+  await compose(page, 'ivy@localhost', 'Two', 'second');
+  await page.getByRole('form', { name: 'Compose' }).getByRole('button', { name: 'Send' }).click();
+  await expect(results(page)).toContainText('Not sent. The certificate of ivy@localhost has changed');
+
+  await sections.getByRole('button', { name: 'Contacts' }).click();
+  await page.getByRole('alert').getByRole('button', { name: 'Accept the new fingerprint' }).click();
+  await expect(
+    contacts.getByRole('row', { name: /ivy@localhost/ }).getByRole('cell', { name: 'by hand' }),
+  ).toBeVisible();
+
+  await sections.getByRole('button', { name: /^Outbox/ }).click();
+  await page.getByRole('region', { name: 'Outbox' }).getByRole('button', { name: 'Retry now' }).click();
+  await expect(results(page)).toContainText('Delivered to ivy@localhost', { timeout: 20_000 });
+  await senderContext.close();
+  await ivyContext.close();
+});

@@ -4,7 +4,7 @@ import { parseResponse } from '../misfin/response';
 import type { ContactRecord, VerificationMethod } from '../store';
 import { describeFailure } from './host-keys.svelte';
 import { displayAddress, routeAddress } from './routing';
-import { parseAddress } from '../misfin/address';
+import { parseAddress, tryParseAddress } from '../misfin/address';
 import { acceptFingerprintChange, recordFingerprint } from '../trust/contacts';
 import type { Webmail } from './webmail.svelte';
 
@@ -85,6 +85,12 @@ export class ContactBook {
     } finally {
       this.probing = false;
     }
+  }
+
+  /** The unresolved fingerprint change for `rawAddress`, if any. */
+  conflictFor(rawAddress: string): FingerprintConflict | undefined {
+    const address = tryParseAddress(rawAddress);
+    return address && this.conflicts.find((c) => c.address === displayAddress(address));
   }
 
   explain(conflict: FingerprintConflict | undefined): string {

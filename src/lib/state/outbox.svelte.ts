@@ -150,6 +150,14 @@ export class Outbox {
     const attempts = item.attempts + 1;
     try {
       if (!identity) throw new Error(`the identity ${item.owner} is no longer in this browser`);
+      // A recipient whose fingerprint changed gets nothing more until the user accepts the change (design §4).
+      const conflict = item.sentCopy ? undefined : this.app.contacts.conflictFor(item.to);
+      if (conflict) {
+        const explanation = `${text.outbox.stopped} ${this.app.contacts.explain(conflict)}`;
+        await this.#save({ ...item, state: 'failed', lastMessage: explanation });
+        this.#report(item, false, explanation);
+        return;
+      }
       // Not awaited: the send should not wait for the disk. IndexedDB runs readwrite transactions on a store
       // in the order they were created, so a later delete or put of this record still lands after this one.
       void this.#save({ ...item, state: 'sending', attempts });
