@@ -169,9 +169,16 @@ export function createMisfinServer(ctx: HostContext, options: ListenerOptions): 
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
       handshakeTimeout: ctx.settings.headerTimeoutMs,
-      // Seed 004: several domains behind one listener, each with its own CA, chosen by SNI.
-      SNICallback: (servername, callback) =>
-        callback(null, contexts.get(servername.toLowerCase()) ?? contexts.get(fallback.host)),
+      // Seed 004: several domains behind one listener, each with its own CA, chosen by SNI. With a single
+      // domain there is nothing to choose, and Node's per-handshake SNI round trip is skipped.
+      ...(contexts.size > 1
+        ? {
+            SNICallback: (
+              servername: string,
+              callback: (error: Error | null, context?: SecureContext) => void,
+            ) => callback(null, contexts.get(servername.toLowerCase()) ?? contexts.get(fallback.host)),
+          }
+        : {}),
     },
     (socket) => serveConnection(ctx, socket),
   );
