@@ -21,14 +21,17 @@ import {
 } from './handshake-messages';
 import { groupName, isSupportedGroup, type EphemeralKeyShare, type KeyShareFactory } from './key-share';
 import {
-  applicationSecretsFromMaster,
-  deriveHandshakeSecrets,
-  deriveMasterSecret,
-  deriveSecret,
+  deriveFromExtract,
   digest,
+  earlyDerivedSecret,
+  emptyHash,
   finishedKey,
+  hashLength,
+  hkdfExtract,
   hmac,
+  importHkdfKey,
   warmHmacKey,
+  zeroHkdfKey,
   type ApplicationSecrets,
 } from './key-schedule';
 import { parseServerHello, type ServerHello } from './server-hello';
@@ -76,13 +79,15 @@ export interface HandshakeConfig {
   signatureAlgorithms: readonly number[];
   legacySessionId: Uint8Array;
   clientHelloHook?: ClientHelloHook;
+  /** Also compute the secrets only a key log needs (Handshake and Master Secret). */
+  logSecrets: boolean;
 }
 
 export class ClientHandshake {
   state: HandshakeState = 'start';
   suite?: CipherSuite;
   server?: ServerCertificateInfo;
-  applicationSecrets?: Promise<ApplicationSecrets>;
+  applicationSecrets?: Promise<Omit<ApplicationSecrets, 'masterSecret'>>;
   private resumption?: Promise<Uint8Array>;
   private resumptionTranscript?: Uint8Array;
   certificateRequested = false;
@@ -95,7 +100,7 @@ export class ClientHandshake {
   private retried = false;
   private helloRetry?: ServerHello;
   // Started as soon as the handshake secret exists, so they are ready when the flight's end arrives.
-  private masterSecret?: Promise<Uint8Array>;
+  private masterSalt?: Promise<Uint8Array>;
   private serverFinishedKey?: Promise<Uint8Array>;
   private clientFinishedKey?: Promise<Uint8Array>;
   private pendingServerInfo?: Promise<ServerCertificateInfo>;
@@ -222,22 +227,35 @@ export class ClientHandshake {
       ourShare.deriveSharedSecret(serverShare.keyExchange),
       this.transcript.hash(suite.hash),
     ]);
-    const secrets = await deriveHandshakeSecrets(suite.hash, sharedSecret, helloHash);
-    this.host.logSecret('HANDSHAKE_SECRET', secrets.handshakeSecret);
-    this.host.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', secrets.clientHandshakeTrafficSecret);
-    this.host.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', secrets.serverHandshakeTrafficSecret);
+    // Handshake Secret = HKDF-Extract(derived early salt, ECDHE); its traffic secrets come from native HKDF.
+    const earlySalt = await earlyDerivedSecret(suite.hash);
+    const ikm = await importHkdfKey(sharedSecret);
+    const [clientHandshakeSecret, serverHandshakeSecret] = await Promise.all([
+      deriveFromExtract(suite.hash, ikm, earlySalt, 'c hs traffic', helloHash),
+      deriveFromExtract(suite.hash, ikm, earlySalt, 's hs traffic', helloHash),
+    ]);
+    this.host.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHandshakeSecret);
+    this.host.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHandshakeSecret);
     // The read key first: the server flight waits on it. Secrets needed only at the server Finished are
     // started afterwards so they do not compete with it for WebCrypto's worker threads.
-    const read = RecordProtection.fromSecret(suite, secrets.serverHandshakeTrafficSecret);
-    const write = RecordProtection.fromSecret(suite, secrets.clientHandshakeTrafficSecret);
+    const read = RecordProtection.fromSecret(suite, serverHandshakeSecret);
+    const write = RecordProtection.fromSecret(suite, clientHandshakeSecret);
     write.catch(() => undefined);
     this.host.setReadProtection(await read);
     this.host.setWriteProtection(write);
-    this.masterSecret = deriveMasterSecret(suite.hash, secrets.handshakeSecret);
-    this.serverFinishedKey = finishedKey(suite.hash, secrets.serverHandshakeTrafficSecret);
-    this.clientFinishedKey = finishedKey(suite.hash, secrets.clientHandshakeTrafficSecret);
+    if (this.config.logSecrets) {
+      const handshakeSecret = await hkdfExtract(suite.hash, earlySalt, sharedSecret);
+      this.host.logSecret('HANDSHAKE_SECRET', handshakeSecret);
+    }
+    // Salt of the Master Secret's Extract: Derive-Secret(Handshake Secret, "derived", "").
+    this.masterSalt = emptyHash(suite.hash).then((empty) =>
+      deriveFromExtract(suite.hash, ikm, earlySalt, 'derived', empty),
+    );
+    this.serverFinishedKey = finishedKey(suite.hash, serverHandshakeSecret);
+    this.clientFinishedKey = finishedKey(suite.hash, clientHandshakeSecret);
+    this.masterSalt.catch(() => undefined);
     // Unobserved rejections would be reported as unhandled; failures resurface where they are awaited.
-    for (const pending of [this.masterSecret, this.serverFinishedKey, this.clientFinishedKey]) {
+    for (const pending of [this.serverFinishedKey, this.clientFinishedKey]) {
       pending.then((key) => warmHmacKey(suite.hash, key)).catch(() => undefined);
     }
     this.shares = [];
@@ -367,15 +385,29 @@ export class ClientHandshake {
     // server switches keys right after its Finished, so the new read key is installed at this record boundary
     // (§5.1) as a promise; records wait for it.
     const secrets = Promise.all([
-      this.masterSecret as Promise<Uint8Array>,
+      this.masterSalt as Promise<Uint8Array>,
       digest(suite.hash, serverFinishedTranscript),
-    ]).then(async ([master, hash]) => {
-      const derived = await applicationSecretsFromMaster(suite.hash, master, hash);
-      this.host.logSecret('MASTER_SECRET', derived.masterSecret);
-      this.host.logSecret('CLIENT_TRAFFIC_SECRET_0', derived.clientApplicationTrafficSecret);
-      this.host.logSecret('SERVER_TRAFFIC_SECRET_0', derived.serverApplicationTrafficSecret);
-      this.host.logSecret('EXPORTER_SECRET', derived.exporterMasterSecret);
-      return derived;
+      zeroHkdfKey(suite.hash),
+    ]).then(async ([salt, hash, zeros]) => {
+      const [client, server, exporter] = await Promise.all([
+        deriveFromExtract(suite.hash, zeros, salt, 'c ap traffic', hash),
+        deriveFromExtract(suite.hash, zeros, salt, 's ap traffic', hash),
+        deriveFromExtract(suite.hash, zeros, salt, 'exp master', hash),
+      ]);
+      if (this.config.logSecrets) {
+        this.host.logSecret(
+          'MASTER_SECRET',
+          await hkdfExtract(suite.hash, salt, new Uint8Array(hashLength(suite.hash))),
+        );
+      }
+      this.host.logSecret('CLIENT_TRAFFIC_SECRET_0', client);
+      this.host.logSecret('SERVER_TRAFFIC_SECRET_0', server);
+      this.host.logSecret('EXPORTER_SECRET', exporter);
+      return {
+        clientApplicationTrafficSecret: client,
+        serverApplicationTrafficSecret: server,
+        exporterMasterSecret: exporter,
+      };
     });
     const read = secrets.then((s) => RecordProtection.fromSecret(suite, s.serverApplicationTrafficSecret));
     const write = secrets.then((s) => RecordProtection.fromSecret(suite, s.clientApplicationTrafficSecret));
@@ -393,10 +425,12 @@ export class ClientHandshake {
   resumptionMasterSecret(): Promise<Uint8Array> {
     const transcript = this.resumptionTranscript;
     const suite = this.suite;
-    const master = this.masterSecret;
-    if (!transcript || !suite || !master) return Promise.reject(new Error('handshake not complete'));
-    this.resumption ??= Promise.all([master, digest(suite.hash, transcript)])
-      .then(([secret, hash]) => deriveSecret(suite.hash, secret, 'res master', hash))
+    const salt = this.masterSalt;
+    if (!transcript || !suite || !salt) return Promise.reject(new Error('handshake not complete'));
+    this.resumption ??= Promise.all([salt, digest(suite.hash, transcript), zeroHkdfKey(suite.hash)])
+      .then(([masterSalt, hash, zeros]) =>
+        deriveFromExtract(suite.hash, zeros, masterSalt, 'res master', hash),
+      )
       .then((secret) => {
         this.host.logSecret('RESUMPTION_MASTER_SECRET', secret);
         return secret;

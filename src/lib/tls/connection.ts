@@ -99,6 +99,7 @@ export class TlsClientCore implements HandshakeHost {
         signatureAlgorithms: options.signatureAlgorithms ?? offeredSignatureSchemes,
         legacySessionId: options.legacySessionId ?? new Uint8Array(0),
         clientHelloHook: options.clientHelloHook,
+        logSecrets: options.onSecret !== undefined,
       },
       this,
     );

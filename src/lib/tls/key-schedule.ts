@@ -117,7 +117,7 @@ export interface ApplicationSecrets {
 }
 
 const emptyHashes = new Map<HashName, Promise<Uint8Array>>();
-function emptyHash(hash: HashName): Promise<Uint8Array> {
+export function emptyHash(hash: HashName): Promise<Uint8Array> {
   let value = emptyHashes.get(hash);
   if (!value) {
     value = digest(hash, new Uint8Array(0));
@@ -128,7 +128,7 @@ function emptyHash(hash: HashName): Promise<Uint8Array> {
 
 // Without a PSK the Early Secret and the salt derived from it are constants per hash: compute them once.
 const earlyDerived = new Map<HashName, Promise<Uint8Array>>();
-function earlyDerivedSecret(hash: HashName): Promise<Uint8Array> {
+export function earlyDerivedSecret(hash: HashName): Promise<Uint8Array> {
   let value = earlyDerived.get(hash);
   if (!value) {
     value = (async () => {
@@ -138,6 +138,44 @@ function earlyDerivedSecret(hash: HashName): Promise<Uint8Array> {
     earlyDerived.set(hash, value);
   }
   return value;
+}
+
+/** Imports input keying material for WebCrypto's own HKDF (Extract then Expand in one call). */
+export function importHkdfKey(ikm: Uint8Array): Promise<CryptoKey> {
+  return subtle().importKey('raw', ikm as BufferSource, 'HKDF', false, ['deriveBits']);
+}
+
+const zeroKeys = new Map<HashName, Promise<CryptoKey>>();
+/** HashLen zeros as HKDF input: the IKM of the Master Secret's Extract (RFC 8446 §7.1). */
+export function zeroHkdfKey(hash: HashName): Promise<CryptoKey> {
+  let key = zeroKeys.get(hash);
+  if (!key) {
+    key = importHkdfKey(new Uint8Array(hashLength(hash)));
+    zeroKeys.set(hash, key);
+  }
+  return key;
+}
+
+/**
+ * Derive-Secret(HKDF-Extract(salt, IKM), label, transcriptHash) in one native HKDF call. The key schedule's
+ * Handshake and Master Secrets are Extract outputs, so the secrets taken from them need no HMAC key import:
+ * HKDF(IKM, salt, info) = HKDF-Expand(HKDF-Extract(salt, IKM), info) (RFC 5869 §2).
+ */
+export async function deriveFromExtract(
+  hash: HashName,
+  ikm: CryptoKey,
+  salt: Uint8Array,
+  label: string,
+  transcriptHash: Uint8Array,
+): Promise<Uint8Array> {
+  const length = hashLength(hash);
+  const info = hkdfLabel(label, transcriptHash, length);
+  const bits = await subtle().deriveBits(
+    { name: 'HKDF', hash, salt: salt as BufferSource, info: info as BufferSource },
+    ikm,
+    length * 8,
+  );
+  return new Uint8Array(bits);
 }
 
 /** Early Secret (no PSK) → Handshake Secret → the two handshake traffic secrets. */
