@@ -223,13 +223,19 @@ export class ClientHandshake {
     }
     this.suite = suite;
     this.transcript.add(message.raw);
-    const [sharedSecret, helloHash] = await Promise.all([
-      ourShare.deriveSharedSecret(serverShare.keyExchange),
+    // The shared secret's bytes are only needed to log the Handshake Secret; otherwise it stays a CryptoKey.
+    const sharedSecret =
+      this.config.logSecrets || !ourShare.deriveSharedKey
+        ? ourShare.deriveSharedSecret(serverShare.keyExchange)
+        : undefined;
+    const [ikm, helloHash, earlySalt] = await Promise.all([
+      sharedSecret
+        ? sharedSecret.then(importHkdfKey)
+        : (ourShare.deriveSharedKey as (peer: Uint8Array) => Promise<CryptoKey>)(serverShare.keyExchange),
       this.transcript.hash(suite.hash),
+      earlyDerivedSecret(suite.hash),
     ]);
     // Handshake Secret = HKDF-Extract(derived early salt, ECDHE); its traffic secrets come from native HKDF.
-    const earlySalt = await earlyDerivedSecret(suite.hash);
-    const ikm = await importHkdfKey(sharedSecret);
     const [clientHandshakeSecret, serverHandshakeSecret] = await Promise.all([
       deriveFromExtract(suite.hash, ikm, earlySalt, 'c hs traffic', helloHash),
       deriveFromExtract(suite.hash, ikm, earlySalt, 's hs traffic', helloHash),
@@ -243,8 +249,8 @@ export class ClientHandshake {
     write.catch(() => undefined);
     this.host.setReadProtection(await read);
     this.host.setWriteProtection(write);
-    if (this.config.logSecrets) {
-      const handshakeSecret = await hkdfExtract(suite.hash, earlySalt, sharedSecret);
+    if (sharedSecret && this.config.logSecrets) {
+      const handshakeSecret = await hkdfExtract(suite.hash, earlySalt, await sharedSecret);
       this.host.logSecret('HANDSHAKE_SECRET', handshakeSecret);
     }
     // Salt of the Master Secret's Extract: Derive-Secret(Handshake Secret, "derived", "").

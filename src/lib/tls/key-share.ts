@@ -16,6 +16,12 @@ export interface EphemeralKeyShare {
   publicKey: Uint8Array;
   /** ECDH with the peer's key_exchange; throws a TlsError(illegal_parameter) for a bad peer key. */
   deriveSharedSecret(peerPublicKey: Uint8Array): Promise<Uint8Array>;
+  /**
+   * The same shared secret as a WebCrypto HKDF key, without the bytes passing through JavaScript (one
+   * step fewer than deriveSharedSecret + import). Absent when the private key lacks the deriveKey usage.
+   * WebCrypto refuses an all-zero X25519 result itself (Secure Curves in WebCrypto, deriveBits).
+   */
+  deriveSharedKey?(peerPublicKey: Uint8Array): Promise<CryptoKey>;
 }
 
 export interface KeyShareFactory {
@@ -62,45 +68,49 @@ export function keyShareFromKeyPair(
 ): EphemeralKeyShare {
   const parameters = groups.get(group);
   if (!parameters) throw new Error(`unsupported group ${groupName(group)}`);
-  return {
+  const subtle = () => globalThis.crypto.subtle;
+  const importPeer = async (peerPublicKey: Uint8Array): Promise<CryptoKey> => {
+    if (
+      peerPublicKey.length !== parameters.publicLength ||
+      (group !== NamedGroup.x25519 && peerPublicKey[0] !== 4)
+    ) {
+      throw protocolError(
+        Alert.illegalParameter,
+        `server key share for ${groupName(group)} has the wrong form`,
+      );
+    }
+    try {
+      return await subtle().importKey('raw', peerPublicKey as BufferSource, parameters.algorithm, false, []);
+    } catch (cause) {
+      throw protocolError(
+        Alert.illegalParameter,
+        `server key share for ${groupName(group)} is not a valid point`,
+        cause,
+      );
+    }
+  };
+  const agreementFailed = (cause: unknown) =>
+    protocolError(
+      Alert.illegalParameter,
+      `key agreement with the server's ${groupName(group)} share failed`,
+      cause,
+    );
+  const share: EphemeralKeyShare = {
     group,
     publicKey,
     async deriveSharedSecret(peerPublicKey) {
-      const subtle = globalThis.crypto.subtle;
-      if (
-        peerPublicKey.length !== parameters.publicLength ||
-        (group !== NamedGroup.x25519 && peerPublicKey[0] !== 4)
-      ) {
-        throw protocolError(
-          Alert.illegalParameter,
-          `server key share for ${groupName(group)} has the wrong form`,
-        );
-      }
-      let peer: CryptoKey;
-      try {
-        peer = await subtle.importKey('raw', peerPublicKey as BufferSource, parameters.algorithm, false, []);
-      } catch (cause) {
-        throw protocolError(
-          Alert.illegalParameter,
-          `server key share for ${groupName(group)} is not a valid point`,
-          cause,
-        );
-      }
+      const peer = await importPeer(peerPublicKey);
       let secret: Uint8Array;
       try {
         secret = new Uint8Array(
-          await subtle.deriveBits(
+          await subtle().deriveBits(
             { name: parameters.algorithm.name, public: peer },
             privateKey,
             parameters.secretBits,
           ),
         );
       } catch (cause) {
-        throw protocolError(
-          Alert.illegalParameter,
-          `key agreement with the server's ${groupName(group)} share failed`,
-          cause,
-        );
+        throw agreementFailed(cause);
       }
       // An all-zero X25519 output means a low-order peer point (RFC 8446 §7.4.2, RFC 7748 §6.1).
       if (secret.every((byte) => byte === 0)) {
@@ -109,6 +119,23 @@ export function keyShareFromKeyPair(
       return secret;
     },
   };
+  if (privateKey.usages.includes('deriveKey')) {
+    share.deriveSharedKey = async (peerPublicKey) => {
+      const peer = await importPeer(peerPublicKey);
+      try {
+        return await subtle().deriveKey(
+          { name: parameters.algorithm.name, public: peer },
+          privateKey,
+          'HKDF',
+          false,
+          ['deriveBits'],
+        );
+      } catch (cause) {
+        throw agreementFailed(cause);
+      }
+    };
+  }
+  return share;
 }
 
 export const webCryptoKeyShares: KeyShareFactory = {
@@ -117,7 +144,10 @@ export const webCryptoKeyShares: KeyShareFactory = {
     if (!parameters) throw new Error(`unsupported group ${groupName(group)}`);
     const subtle = globalThis.crypto.subtle;
     // The private half stays non-extractable; public keys are always exportable.
-    const pair = (await subtle.generateKey(parameters.algorithm, false, ['deriveBits'])) as CryptoKeyPair;
+    const pair = (await subtle.generateKey(parameters.algorithm, false, [
+      'deriveBits',
+      'deriveKey',
+    ])) as CryptoKeyPair;
     const publicKey = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
     return keyShareFromKeyPair(group, pair.privateKey, publicKey);
   },
