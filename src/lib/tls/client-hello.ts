@@ -4,6 +4,7 @@ import { ByteWriter } from '../bytes/writer';
 import { encodeExtensions, ExtensionType, type Extension } from './extensions';
 import { encodeHandshake, HandshakeType } from './handshake-framing';
 import type { EphemeralKeyShare } from './key-share';
+import { sniHostName } from './server-name';
 
 export interface ClientHelloParameters {
   random: Uint8Array;
@@ -22,9 +23,11 @@ export type ClientHelloHook = (extensions: Extension[], attempt: 1 | 2) => Exten
 
 const encoder = new TextEncoder();
 
-export function serverNameExtension(hostName: string): Extension {
-  // RFC 6066 §3: a HostName without a trailing dot.
-  const name = encoder.encode(hostName.replace(/\.$/, ''));
+/** server_name for `hostName`, or undefined for an IP literal, which RFC 6066 §3 forbids there. */
+export function serverNameExtension(hostName: string): Extension | undefined {
+  const sni = sniHostName(hostName);
+  if (sni === undefined) return undefined;
+  const name = encoder.encode(sni);
   return {
     type: ExtensionType.serverName,
     data: new ByteWriter().vec16((w) => w.u8(0).vec16((x) => x.bytes(name))).finish(),
@@ -32,8 +35,9 @@ export function serverNameExtension(hostName: string): Extension {
 }
 
 export function defaultClientHelloExtensions(p: ClientHelloParameters): Extension[] {
+  const sni = serverNameExtension(p.serverName);
   const extensions: Extension[] = [
-    serverNameExtension(p.serverName),
+    ...(sni ? [sni] : []),
     {
       type: ExtensionType.supportedGroups,
       data: new ByteWriter().vec16((w) => p.supportedGroups.forEach((g) => w.u16(g))).finish(),

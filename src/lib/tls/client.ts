@@ -146,7 +146,14 @@ export async function connectTls(
   const driver = new Driver(core, transport, timeoutMs);
   const handshake = async () => {
     await driver.handle(await core.start());
-    while (!core.handshakeComplete) await driver.pump('waiting for the server handshake');
+    while (!core.handshakeComplete) {
+      // Defence in depth: a core that can make no more progress must not spin this loop (a transport that
+      // answers at once would starve every timer, including the handshake timeout).
+      if (core.closedByPeer || core.failed) {
+        throw core.failed ?? new TlsError('truncated', 'server closed the connection during the handshake');
+      }
+      await driver.pump('waiting for the server handshake');
+    }
   };
   try {
     await withTimeout(handshake(), timeoutMs, 'TLS handshake');

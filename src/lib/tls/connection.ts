@@ -421,6 +421,14 @@ export class TlsClientCore implements HandshakeHost {
       throw protocolError(Alert.decodeError, 'alert record must hold exactly two bytes');
     const description = content[1] as number;
     if (description === Alert.closeNotify) {
+      // A close_notify before the handshake finished means the server will never finish it: fail now rather
+      // than wait for a handshake that cannot complete (no alert goes back; the peer has closed).
+      if (!this.handshakeComplete) {
+        throw new TlsError('truncated', 'server closed the connection (close_notify) during the handshake', {
+          alert: Alert.closeNotify,
+          remote: true,
+        });
+      }
       this.peerClosed = true;
       return;
     }
