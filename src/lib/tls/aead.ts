@@ -50,8 +50,18 @@ export class RecordProtection {
     return new RecordProtection(key, iv);
   }
 
+  /** Records protected or opened under this key so far. */
+  get recordCount(): number {
+    return this.sequence;
+  }
+
   /** Per-record nonce: the 64-bit sequence number, left-padded to 12 bytes, XORed with the IV (§5.3). */
   private nextNonce(): Uint8Array {
+    // §5.3: the sequence number must never wrap. A JS number is exact only up to 2^53, so stop there; long
+    // before that the connection rekeys (§5.5 limits AES-GCM to 2^24.5 records per key).
+    if (this.sequence >= Number.MAX_SAFE_INTEGER) {
+      throw protocolError(Alert.internalError, 'record sequence number exhausted; the key must be updated');
+    }
     const sequence = this.sequence++;
     const nonce = this.iv.slice();
     let value = sequence;

@@ -81,6 +81,7 @@ export interface HandshakeConfig {
   clientHelloHook?: ClientHelloHook;
   /** Also compute the secrets only a key log needs (Handshake and Master Secret). */
   logSecrets: boolean;
+  minimumRsaModulusBits: number;
 }
 
 export class ClientHandshake {
@@ -338,6 +339,7 @@ export class ClientHandshake {
       content,
       verify.signature,
       this.leafKeys,
+      this.config.minimumRsaModulusBits,
     );
     this.state = 'wait_finished';
   }

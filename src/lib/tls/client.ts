@@ -26,6 +26,7 @@ export type TlsAdvancedOptions = Partial<
     | 'clientHelloHook'
     | 'onSecret'
     | 'now'
+    | 'keyUpdateAfterRecords'
   >
 >;
 

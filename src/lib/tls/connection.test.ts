@@ -5,7 +5,7 @@ import { fromHex, toHex } from '../bytes/hex';
 import { Alert } from './alerts';
 import { RecordProtection } from './aead';
 import { cipherSuites, type CipherSuite } from './cipher-suites';
-import { TlsClientCore } from './connection';
+import { maxStoredTickets, TlsClientCore, type TlsCoreOptions } from './connection';
 import { encodeHandshake } from './handshake-framing';
 import { nextTrafficSecret } from './key-schedule';
 import { simple } from './vectors/rfc8448-simple';
@@ -21,8 +21,11 @@ import {
 
 const suite = cipherSuites[0x1301] as CipherSuite;
 
-async function connected(): Promise<TlsClientCore> {
+async function connected(extra: Partial<TlsCoreOptions> = {}): Promise<TlsClientCore> {
   const core = new TlsClientCore({
+    // RFC 8448's server certificate holds a 1024-bit RSA key, below the default floor.
+    minimumRsaModulusBits: 1024,
+    ...extra,
     serverName: 'server',
     port: 443,
     cipherSuites: rfcCipherSuites,
@@ -160,5 +163,42 @@ describe('post-handshake', () => {
     const core = await connected();
     const out = await core.write(new Uint8Array(40_000));
     expect(out.records.map((r) => r.length)).toEqual([16384 + 22, 16384 + 22, 7232 + 22]);
+  });
+
+  it('rekeys with KeyUpdate before the write key covers too many records (§5.5)', async () => {
+    const core = await connected({ keyUpdateAfterRecords: 3 });
+    const clientOld = await RecordProtection.fromSecret(
+      suite,
+      fromHex(simple.clientApplicationTrafficSecret),
+    );
+    const nextClient = await nextTrafficSecret('SHA-256', fromHex(simple.clientApplicationTrafficSecret));
+    const clientNew = await RecordProtection.fromSecret(suite, nextClient);
+    const open = async (protection: RecordProtection, record: Uint8Array) =>
+      protection.open(record.subarray(0, 5), record.subarray(5));
+    const first = (await core.write(Uint8Array.of(1))).records;
+    const second = (await core.write(Uint8Array.of(2))).records;
+    expect(first).toHaveLength(1);
+    expect(second).toHaveLength(1);
+    // The third record would reach the limit: a KeyUpdate(update_not_requested) goes first, under the old key.
+    const third = (await core.write(Uint8Array.of(3))).records;
+    expect(third).toHaveLength(2);
+    await open(clientOld, first[0] as Uint8Array);
+    await open(clientOld, second[0] as Uint8Array);
+    const update = await open(clientOld, third[0] as Uint8Array);
+    expect(toHex(update.content)).toBe('1800000100');
+    expect(toHex((await open(clientNew, third[1] as Uint8Array)).content)).toBe('03');
+  });
+
+  it('keeps at most a few session tickets however many the server sends', async () => {
+    const core = await connected();
+    const server = await serverWriter();
+    const ticket = (n: number) =>
+      encodeHandshake(4, fromHex(`00001c20${'00000000'}01${n.toString(16).padStart(2, '0')}0002abcd0000`));
+    for (let n = 0; n < maxStoredTickets + 5; n++) {
+      const out = await core.feed(await server.seal(22, ticket(n)));
+      expect(out.error).toBeUndefined();
+    }
+    expect(core.tickets).toHaveLength(maxStoredTickets);
+    expect(core.tickets.at(-1)?.nonce).toEqual(Uint8Array.of(maxStoredTickets + 4));
   });
 });

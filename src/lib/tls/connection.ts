@@ -25,6 +25,7 @@ import {
   type RawRecord,
 } from './record-layer';
 import { offeredSignatureSchemes } from './signature-schemes';
+import { minimumRsaModulusBits } from './signature-verify';
 import type { ClientIdentity, ServerCertificateInfo, VerifyServer } from './types';
 
 export interface TlsCoreOptions {
@@ -44,7 +45,17 @@ export interface TlsCoreOptions {
   /** Receives traffic secrets under SSLKEYLOGFILE labels (tests, debugging). */
   onSecret?: (label: string, secret: Uint8Array) => void;
   now?: () => number;
+  /**
+   * Records we send under one key before we rekey with KeyUpdate. Default 2^24, under the 2^24.5 records
+   * RFC 8446 §5.5 allows for AES-GCM; tests lower it.
+   */
+  keyUpdateAfterRecords?: number;
+  /** Smallest RSA server key accepted (default 2048). Only RFC 8448's 1024-bit test certificate needs less. */
+  minimumRsaModulusBits?: number;
 }
+
+/** Tickets kept per connection: a server sending endless NewSessionTickets must not grow memory. */
+export const maxStoredTickets = 8;
 
 export interface CoreOutput {
   /** Records to write to the transport, in order. */
@@ -74,6 +85,7 @@ export class TlsClientCore implements HandshakeHost {
   private failure?: TlsError;
   private peerClosed = false;
   private localClosed = false;
+  private changeCipherSpecSeen = false;
   private readSecret?: Uint8Array;
   private writeSecret?: Uint8Array;
   private queue: Promise<unknown> = Promise.resolve();
@@ -100,6 +112,7 @@ export class TlsClientCore implements HandshakeHost {
         legacySessionId: options.legacySessionId ?? new Uint8Array(0),
         clientHelloHook: options.clientHelloHook,
         logSecrets: options.onSecret !== undefined,
+        minimumRsaModulusBits: options.minimumRsaModulusBits ?? minimumRsaModulusBits,
       },
       this,
     );
@@ -323,7 +336,14 @@ export class TlsClientCore implements HandshakeHost {
       if (this.failure) throw this.failure;
       if (!this.handshakeComplete) throw new TlsError('not_connected', 'handshake not complete');
       if (this.localClosed) throw new TlsError('closed', 'connection already closed by us');
-      if (data.length > 0) this.sealAll(ContentType.applicationData, data);
+      if (data.length > 0) {
+        // §5.5: rekey before the write key would cover too many records.
+        const records = Math.ceil(data.length / maxPlaintextLength);
+        const limit = this.options.keyUpdateAfterRecords ?? 2 ** 24;
+        const current = await this.writeProtection;
+        if (current && current.recordCount + records >= limit) await this.sendKeyUpdate(false);
+        this.sealAll(ContentType.applicationData, data);
+      }
       return this.flush();
     });
   }
@@ -364,10 +384,19 @@ export class TlsClientCore implements HandshakeHost {
   private async onRecord(record: RawRecord, opening?: Promise<OpenedRecord>): Promise<void> {
     const connected = this.handshakeComplete;
     if (record.type === ContentType.changeCipherSpec) {
-      // §5: a single 0x01 byte may arrive during the handshake (middlebox compatibility) and is dropped.
-      if (connected || record.fragment.length !== 1 || record.fragment[0] !== 1) {
+      // §5: a single 0x01 byte may arrive after our ClientHello and before the server Finished (middlebox
+      // compatibility) and is dropped. The server sends it once, right after its first hello (Appendix D.4),
+      // and like any record it may not split a handshake message (§5.1).
+      if (
+        connected ||
+        this.changeCipherSpecSeen ||
+        this.handshakeBuffer.hasPartial ||
+        record.fragment.length !== 1 ||
+        record.fragment[0] !== 1
+      ) {
         throw protocolError(Alert.unexpectedMessage, 'unexpected change_cipher_spec record');
       }
+      this.changeCipherSpecSeen = true;
       return;
     }
     let type = record.type;
@@ -454,6 +483,7 @@ export class TlsClientCore implements HandshakeHost {
         );
         ticket.cipherSuite = suite.code;
         this.tickets.push(ticket);
+        if (this.tickets.length > maxStoredTickets) this.tickets.shift();
         return;
       }
       case HandshakeType.keyUpdate: {

@@ -29,6 +29,11 @@ export function parseEncryptedExtensions(
       );
     }
   }
+  // RFC 6066 §3: a server that used our server_name answers with an empty extension_data.
+  const serverName = extensions.get(ExtensionType.serverName);
+  if (serverName && serverName.length !== 0) {
+    throw protocolError(Alert.decodeError, 'EncryptedExtensions server_name is not empty');
+  }
   return extensions;
 }
 

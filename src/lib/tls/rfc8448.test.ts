@@ -38,6 +38,8 @@ function rfcCore(extra: Partial<TlsCoreOptions> & Pick<TlsCoreOptions, 'random' 
     },
     onSecret: (label, secret) => secrets.set(label, toHex(secret)),
     now: () => 1_000,
+    // RFC 8448's server certificate holds a 1024-bit RSA key, below the default floor.
+    minimumRsaModulusBits: 1024,
     ...extra,
   });
   return { core, secrets, seen };

@@ -7,6 +7,9 @@ import { certificateVerifyAlgorithm, signatureSchemeName } from './signature-sch
 
 const encoder = new TextEncoder();
 
+/** Smallest RSA server key accepted. */
+export const minimumRsaModulusBits = 2048;
+
 /** 64 spaces ‖ context string ‖ 0 ‖ transcript hash: what CertificateVerify signs (§4.4.3). */
 export function certificateVerifyContent(side: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
   return concat(
@@ -60,6 +63,7 @@ export async function verifyServerSignature(
   content: Uint8Array,
   signature: Uint8Array,
   keys: LeafKeyCache = new LeafKeyCache(spki),
+  minimumRsaBits = minimumRsaModulusBits,
 ): Promise<void> {
   const algorithm = certificateVerifyAlgorithm(scheme);
   if (!algorithm || !offered.includes(scheme)) {
@@ -84,6 +88,15 @@ export async function verifyServerSignature(
       Alert.badCertificate,
       `cannot use the server certificate's ${publicKeyAlgorithm} key`,
       cause,
+    );
+  }
+  // RSA below 2048 bits is factorable by well-funded attackers (NIST SP 800-131A disallows it since 2014);
+  // Misfin's reference server makes RSA-2048 keys, so nothing legitimate is lost by refusing smaller ones.
+  const modulusLength = (key.algorithm as Partial<RsaHashedKeyAlgorithm>).modulusLength;
+  if (algorithm.keyType === 'rsa' && (modulusLength ?? 0) < minimumRsaBits) {
+    throw protocolError(
+      Alert.insufficientSecurity,
+      `server certificate has a ${modulusLength ?? 'unknown'}-bit RSA key; at least ${minimumRsaBits} bits are required`,
     );
   }
   let raw = signature;
