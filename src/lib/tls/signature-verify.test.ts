@@ -14,7 +14,7 @@ async function rsaPss(bits: number) {
   )) as CryptoKeyPair;
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
   const signature = new Uint8Array(
-    await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, pair.privateKey, content),
+    await crypto.subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, pair.privateKey, content as BufferSource),
   );
   return { spki, signature };
 }
