@@ -10,6 +10,7 @@ import { RecordProtection } from '../../src/lib/tls/aead';
 import type { CoreOutput } from '../../src/lib/tls/connection';
 import { TlsError } from '../../src/lib/tls/errors';
 import { encodeHandshake } from '../../src/lib/tls/handshake-framing';
+import { defaultKeyShares } from '../../src/lib/tls/key-share';
 import { HostKeyChangedError, MemoryHostPinStore, tofuVerifier } from '../../src/lib/trust/host-pins';
 import {
   captureHandshake,
@@ -305,7 +306,8 @@ describe('mutated ServerHello (plaintext alerts)', () => {
         fromHex('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c'),
         Uint8Array.of(0, 0x13, 0x01, 0, 0, 12, 0, 0x2b, 0, 2, 3, 4, 0, 0x33, 0, 2, group >> 8, group & 0xff),
       );
-    const core = replayCore(capture);
+    // Real key generation: the capture's fixed factory only holds an X25519 share.
+    const core = replayCore(capture, { keyShares: defaultKeyShares });
     await core.start();
     const first = await core.feed(hrr(0x17));
     expect(first.error).toBeUndefined();

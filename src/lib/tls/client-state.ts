@@ -298,7 +298,14 @@ export class ClientHandshake {
     this.helloRetry = hello;
     await this.transcript.replaceWithMessageHash(suite.hash);
     this.transcript.add(message.raw);
-    if (group !== undefined) this.shares = [await this.config.keyShares.create(group)];
+    if (group !== undefined) {
+      const share = await this.config.keyShares.create(group);
+      // The second ClientHello must carry exactly the selected group (§4.1.4); never trust the factory blindly.
+      if (share.group !== group) {
+        throw protocolError(Alert.internalError, `key share factory returned ${groupName(share.group)}`);
+      }
+      this.shares = [share];
+    }
     this.sendClientHello(2, hello.cookie);
   }
 
