@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki, type TestPki } from '../misfin/test-pki.node';
+import { connectTls } from '../tls/client';
 import { connectTcp } from '../tls/tcp-transport.node';
-import { geminiRequest } from './client';
+import { geminiRequest, geminiUrl } from './client';
 import { GeminiProtocolError, GmapError } from './errors';
 import { GmapClient, GmapStatusError } from './gmap-client';
 
@@ -152,5 +153,35 @@ describe('GmapClient', () => {
     expect(error).toMatchObject({ status: 51, meta: 'not found' });
     await expect(gmap.deleteMessage('m1', ['Inbox'])).rejects.toThrow(GmapError);
     expect(await gmap.listIds('Inbox')).toContain('m1');
+  });
+});
+
+describe('GmapClient over already-open connections', () => {
+  it('uses the `open` source for every request and fetches the raw text unparsed', async () => {
+    const { connector, verifyServer } = common();
+    let opened = 0;
+    const gmap = new GmapClient({
+      open: async (host, p) => {
+        opened++;
+        return connectTls(await connector(host, p), {
+          serverName: host,
+          port: p,
+          identity: pki.client,
+          verifyServer,
+        });
+      },
+      server: { host: '127.0.0.1', port },
+    });
+    expect(await gmap.listIds('Inbox')).toContain('m1');
+    expect(await gmap.fetchRaw('m/2')).toBe(MESSAGE);
+    expect(opened).toBe(2);
+  });
+});
+
+describe('geminiUrl', () => {
+  it('writes the port unless it is 1965 and brackets IPv6 literals', () => {
+    expect(geminiUrl('example.org', 1965, '/a?b')).toBe('gemini://example.org/a?b');
+    expect(geminiUrl('example.org', 1958, '/')).toBe('gemini://example.org:1958/');
+    expect(geminiUrl('::1', 1960, '/tag/')).toBe('gemini://[::1]:1960/tag/');
   });
 });

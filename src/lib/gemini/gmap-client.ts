@@ -1,5 +1,4 @@
-import type { ClientIdentity, VerifyServer } from '../tls/client';
-import type { Connector } from '../tls/transport';
+import type { ConnectionSource } from '../misfin/connect';
 import type { Gemmail } from '../misfin/gemmail';
 import { geminiRequest, type GeminiResult } from './client';
 import { GmapError } from './errors';
@@ -26,18 +25,15 @@ export class GmapStatusError extends GmapError {
   }
 }
 
-export interface GmapClientOptions {
-  connector: Connector;
-  /** The account's Misfin identity certificate (doc §15). */
-  identity: ClientIdentity;
-  verifyServer: VerifyServer;
+/** With a `connector`, `identity` is the account's Misfin identity certificate (doc §15). */
+export type GmapClientOptions = ConnectionSource & {
   server: GmapServer;
   timeoutMs?: number;
   /** Cap for one message; a C message is at most 16384 bytes, GMAP may add little. Default 65536. */
   maxMessageBytes?: number;
   /** Cap for a list of ids. Default 4 MiB. */
   maxListBytes?: number;
-}
+};
 
 export interface FetchedMessage {
   id: string;
@@ -51,8 +47,8 @@ export class GmapClient {
   constructor(private readonly options: GmapClientOptions) {}
 
   private async call(url: string, maxBodyBytes: number): Promise<GeminiResult> {
-    const { connector, identity, verifyServer, timeoutMs } = this.options;
-    const result = await geminiRequest({ connector, identity, verifyServer, timeoutMs, url, maxBodyBytes });
+    const { server: _server, maxMessageBytes: _m, maxListBytes: _l, ...source } = this.options;
+    const result = await geminiRequest({ ...source, url, maxBodyBytes });
     if (result.header.status !== 20) throw new GmapStatusError(result.header.status, result.header.meta, url);
     return result;
   }
@@ -67,9 +63,14 @@ export class GmapClient {
   }
 
   async fetchMessage(id: string): Promise<FetchedMessage> {
-    const url = gmapMessageUrl(this.options.server, id);
-    const raw = decodeGeminiText(await this.call(url, this.options.maxMessageBytes ?? 65536));
+    const raw = await this.fetchRaw(id);
     return { id, raw, mail: parseGmapMessage(raw) };
+  }
+
+  /** The message text only, unparsed: the page keeps a message it cannot read rather than lose it. */
+  async fetchRaw(id: string): Promise<string> {
+    const url = gmapMessageUrl(this.options.server, id);
+    return decodeGeminiText(await this.call(url, this.options.maxMessageBytes ?? 65536));
   }
 
   async addTag(id: string, tag: string): Promise<void> {

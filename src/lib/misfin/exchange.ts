@@ -1,25 +1,14 @@
-import {
-  connectTls,
-  type ClientIdentity,
-  type ServerCertificateInfo,
-  type VerifyServer,
-} from '../tls/client';
-import type { Connector } from '../tls/transport';
+import type { ServerCertificateInfo } from '../tls/client';
 import type { MisfinAddress } from './address';
+import { openConnection, type ConnectionSource } from './connect';
 import { MisfinProtocolError } from './errors';
 import { findResponseEnd, parseResponse, type MisfinResponse } from './response';
 
-/** What every Misfin client call needs: how to reach a host, who we are, and whom we trust. */
-export interface MisfinClientOptions {
-  /** Opens the byte stream (TCP in Node, the bridge tunnel in the page). */
-  connector: Connector;
-  /** Our mailbox certificate and key; servers "should require sender certificates" (spec §3.1). */
-  identity?: ClientIdentity;
-  /** Checks the server certificate (TOFU pins, doc §4 of the design); required. */
-  verifyServer: VerifyServer;
+/** What every Misfin client call needs: where its TLS connection comes from (connect.ts) and how long to wait. */
+export type MisfinClientOptions = ConnectionSource & {
   /** Every wait (connect, handshake, each read); default 15000 ms. */
   timeoutMs?: number;
-}
+};
 
 export interface Exchange {
   response: MisfinResponse;
@@ -28,14 +17,7 @@ export interface Exchange {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new MisfinProtocolError(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const protocolError = (message: string) => new MisfinProtocolError(message);
 
 /**
  * One Misfin transaction: connect, TLS handshake with SNI = host, write the request, read the one
@@ -47,27 +29,7 @@ export async function misfinExchange(
   request: Uint8Array,
 ): Promise<Exchange> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const pending = options.connector(to.host, to.port);
-  const transport = await withTimeout(pending, timeoutMs, `connecting to ${to.host}`).catch(
-    (error: unknown) => {
-      // A connection that completes after we gave up must not stay open.
-      pending.then((late) => late.close()).catch(() => undefined);
-      throw error;
-    },
-  );
-  let connection;
-  try {
-    connection = await connectTls(transport, {
-      serverName: to.host,
-      port: to.port,
-      identity: options.identity,
-      verifyServer: options.verifyServer,
-      timeoutMs,
-    });
-  } catch (error) {
-    transport.close();
-    throw error;
-  }
+  const connection = await openConnection(options, to.host, to.port, timeoutMs, protocolError);
   try {
     await connection.write(request);
     let buffer = new Uint8Array(0);
@@ -89,6 +51,5 @@ export async function misfinExchange(
     }
   } finally {
     await connection.close().catch(() => undefined);
-    transport.close();
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTcp } from '../tls/tcp-transport.node';
-import type { ServerCertificateInfo } from '../tls/client';
+import { connectTls, type ServerCertificateInfo } from '../tls/client';
 import { parseAddress, type MisfinAddress } from './address';
 import { MisfinProtocolError } from './errors';
 import { composeMessage } from './gemmail-format';
@@ -188,5 +188,25 @@ describe('sendFollowingRedirects', () => {
         confirmRedirect: async () => true,
       }),
     ).rejects.toThrow(/loop/);
+  });
+});
+
+describe('an already-open connection (the `open` source, connect.ts)', () => {
+  it('sends over the connection it is handed, as the identity that connection was opened with', async () => {
+    const { connector, identity, verifyServer } = options();
+    const opened: string[] = [];
+    const open = async (host: string, p: number) => {
+      opened.push(`${host}:${p}`);
+      return connectTls(await connector(host, p), { serverName: host, port: p, identity, verifyServer });
+    };
+    const result = await sendMessage({ open, to: at('bee'), message: { body: 'warm' }, timeoutMs: 5000 });
+    expect(result.response.fingerprint).toBe(pki.serverCertSha256);
+    expect(opened).toEqual([`127.0.0.1:${port}`]);
+    expect(received.at(-1)).toMatchObject({ message: 'warm', clientSha256: pki.clientCertSha256 });
+  });
+
+  it('times out an open that never completes', async () => {
+    const open = () => new Promise<never>(() => undefined);
+    await expect(probe({ open, to: at('bee'), timeoutMs: 50 })).rejects.toThrow(MisfinProtocolError);
   });
 });

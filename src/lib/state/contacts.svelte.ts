@@ -1,6 +1,5 @@
 import { text } from '../messages';
-import { encodeProbe } from '../misfin/request';
-import { parseResponse } from '../misfin/response';
+import { probe } from '../misfin/send';
 import type { ContactRecord, VerificationMethod } from '../store';
 import { describeFailure } from './host-keys.svelte';
 import { displayAddress, routeAddress } from './routing';
@@ -64,11 +63,7 @@ export class ContactBook {
     this.probing = true;
     try {
       const target = routeAddress(rawAddress, this.app.homes);
-      const bytes = await this.app.net.exchange(target.host, target.port, encodeProbe(target), {
-        identity,
-        maxBytes: 4096,
-      });
-      const response = parseResponse(bytes);
+      const { response } = await probe({ open: this.app.net.opener(identity), to: target });
       const shown = displayAddress(parseAddress(rawAddress));
       if (response.status !== 20 || !response.fingerprint) {
         this.probeStatus = `${shown}: ${response.status} ${response.info.name}. ${response.info.meaning}`;

@@ -3,11 +3,11 @@ import { parsePem } from '../bytes/pem';
 import { createCsr } from '../identity/csr';
 import { createSelfSignedIdentity, makeIdentity, type Identity } from '../identity/identity';
 import { importWrappedIdentity as unwrapIdentity } from '../identity/export';
+import { geminiRequest, geminiUrl } from '../gemini/client';
 import { importIdentityPem } from '../identity/import';
 import { generateIdentityKey } from '../identity/keys';
 import { DEFAULT_MISFIN_PORT, parseAddress } from '../misfin/address';
 import type { IdentityOrigin, IdentityRecord } from '../store/schema';
-import { encodeGeminiRequest, geminiUrl, parseGeminiAnswer } from './gemini-exchange';
 import type { Network } from './network';
 
 /** A user-facing failure with a message meant to be shown as it is. */
@@ -96,16 +96,19 @@ export async function registerMailbox(
   const key = await generateIdentityKey('ec', { extractable: false });
   const csr = await createCsr(key, { mailbox, displayName: fields.displayName?.trim() || undefined, host });
   const query = new URLSearchParams({ mailbox, invite, csr: toBase64Url(csr) }).toString();
-  const request = encodeGeminiRequest(geminiUrl(host, port, `/register?${query}`));
-  const answer = parseGeminiAnswer(await net.exchange(host, port, request, { maxBytes: 64 * 1024 }));
-  if (answer.status === 61)
+  const answer = await geminiRequest({
+    open: net.opener(),
+    url: geminiUrl(host, port, `/register?${query}`),
+    maxBodyBytes: 64 * 1024,
+  });
+  const { status, meta } = answer.header;
+  if (status === 61)
     throw new OnboardingError(
       'The host says this invite is not valid (unknown, used, expired, or for another mailbox).',
     );
-  if (answer.status === 44)
-    throw new OnboardingError(`The host asks to slow down: try again in ${answer.meta || 'a few'} seconds.`);
-  if (answer.status !== 20)
-    throw new OnboardingError(`The host refused the registration: ${answer.status} ${answer.meta}`);
+  if (status === 44)
+    throw new OnboardingError(`The host asks to slow down: try again in ${meta || 'a few'} seconds.`);
+  if (status !== 20) throw new OnboardingError(`The host refused the registration: ${status} ${meta}`);
   const chain = parsePem(new TextDecoder().decode(answer.body))
     .filter((block) => block.label === 'CERTIFICATE')
     .map((block) => block.der);

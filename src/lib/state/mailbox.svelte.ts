@@ -1,6 +1,9 @@
 import type { MessageRecord, TagAction } from '../store';
 import { FOLDERS, folderCounts, inFolder, moveChanges, UNREAD, type Folder } from './folders';
-import { GmapClient, GmapError, runPool } from './gmap';
+import { GmapError } from '../gemini/errors';
+import { GMAP_TAGS } from '../gemini/gmap';
+import { GmapClient } from '../gemini/gmap-client';
+import { runPool } from './run-pool';
 import { describeFailure } from './host-keys.svelte';
 import { toMessageRecord } from './mail-record';
 import { listsByTag, localTags, mergeMessages, planSync, SYNC_TAGS } from './sync-plan';
@@ -11,6 +14,8 @@ export const LIST_CONNECTIONS = 6;
 export const FETCH_CONNECTIONS = 12;
 /** Messages written to IndexedDB per transaction during a long sync. */
 const BATCH = 100;
+/** Id lists of a large mailbox can be long. */
+const MAX_LIST_BYTES = 4 * 1024 * 1024;
 
 /** The current identity's messages, folders and sync with the host over GMAP. */
 export class Mailbox {
@@ -42,7 +47,11 @@ export class Mailbox {
   #client(): GmapClient | undefined {
     const identity = this.app.current;
     if (!identity || identity.origin === 'self-signed') return undefined;
-    return new GmapClient(this.app.net, identity.host, identity.port, identity);
+    return new GmapClient({
+      open: this.app.net.opener(identity),
+      server: { host: identity.host, port: identity.port },
+      maxListBytes: MAX_LIST_BYTES,
+    });
   }
 
   /** Fetches only what is new: tag lists tell every message's tags, bodies are fetched for unknown ids. */
@@ -55,7 +64,7 @@ export class Mailbox {
     try {
       await this.flushQueue();
       const tags = ['', ...SYNC_TAGS];
-      const lists = await runPool(tags, LIST_CONNECTIONS, (tag) => client.list(tag));
+      const lists = await runPool(tags, LIST_CONNECTIONS, (tag) => client.listIds(tag));
       const pending = await this.app.store.tagQueue.listFor(owner);
       const plan = planSync(listsByTag(tags, lists), localTags(this.messages), pending);
 
@@ -63,7 +72,7 @@ export class Mailbox {
       let batch: MessageRecord[] = [];
       const fetched: MessageRecord[] = [];
       await runPool(plan.fetch, FETCH_CONNECTIONS, async (id) => {
-        const raw = await client.fetch(id);
+        const raw = await client.fetchRaw(id);
         const record = toMessageRecord(owner, id, raw, plan.tags.get(id) ?? []);
         batch.push(record);
         fetched.push(record);
@@ -156,11 +165,13 @@ export class Mailbox {
     for (const change of await this.app.store.tagQueue.listFor(owner)) {
       try {
         const { action, messageId } = change;
-        if (action.kind === 'delete') await client.delete(messageId);
-        else if (action.kind === 'tag') await client.tag(action.tag, messageId);
-        else await client.untag(action.tag, messageId);
+        // A delete is queued only from Trash (deleteForever), which GMAP requires.
+        if (action.kind === 'delete') await client.deleteMessage(messageId, [GMAP_TAGS.trash]);
+        else if (action.kind === 'tag') await client.addTag(messageId, action.tag);
+        else await client.removeTag(messageId, action.tag);
       } catch (error) {
-        // The host answered and refused (unknown id, say): drop the change, it will never succeed.
+        // The host answered and refused (unknown id, say), or the change is not a valid GMAP request: drop it,
+        // it will never succeed.
         if (!(error instanceof GmapError)) {
           this.app.hostKeys.notice(error);
           this.offline = describeFailure(error);

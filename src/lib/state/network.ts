@@ -1,3 +1,4 @@
+import type { OpenTls } from '../misfin/connect';
 import { connectTls, type TlsConnection } from '../tls/client';
 import { connectWebSocket } from '../tls/websocket-transport';
 import { tofuVerifier, type HostPinStore } from '../trust/host-pins';
@@ -34,7 +35,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const WARM_TTL_MS = 15_000;
 
 /**
- * One TLS connection per request, through the bridge: the bridge carries only ciphertext, the handshake and
+ * Opens the TLS connections the library clients use (`open` in misfin/connect.ts), through the bridge: the bridge carries only ciphertext, the handshake and
  * the host-key check (TOFU pins, design §4) run here in the page.
  */
 export class Network {
@@ -78,36 +79,30 @@ export class Network {
     }
   }
 
-  /** Writes one request and reads the whole answer (Misfin and Gemini both close after one response). */
-  async exchange(
-    host: string,
-    port: number,
-    request: Uint8Array,
-    options: { identity?: NetIdentity; maxBytes: number; useWarm?: boolean },
-  ): Promise<Uint8Array> {
-    const warm = options.useWarm ? this.#warm.take(this.#key(host, port, options.identity)) : undefined;
-    if (warm) {
-      // A warm connection the host has meanwhile closed gives no answer at all: then, and only then, the
-      // request goes again on a fresh connection (no answer means the host did not act on it).
-      const answer = await this.#send(await warm.catch(() => undefined), request, options.maxBytes).catch(
-        () => undefined,
-      );
-      if (answer && answer.length > 0) return answer;
-    }
-    return this.#send(await this.open(host, port, options.identity), request, options.maxBytes);
+  /** The `open` option of the library clients (misfin/send, gemini/client): a fresh connection as `identity`. */
+  opener(identity?: NetIdentity): OpenTls {
+    return (host, port) => this.open(host, port, identity);
   }
 
-  async #send(
-    connection: TlsConnection | undefined,
-    request: Uint8Array,
-    maxBytes: number,
-  ): Promise<Uint8Array> {
-    if (!connection) return new Uint8Array(0);
-    try {
-      await connection.write(request);
-      return await connection.readAll(maxBytes);
-    } finally {
-      await connection.close().catch(() => undefined);
+  /**
+   * Runs `work` over a warm connection to host:port when one waits (preconnect). A warm connection the host
+   * has meanwhile closed fails without an answer; then, and only then, the work runs again over a fresh
+   * connection (the host did not act on a request it never answered).
+   */
+  async withWarm<T>(
+    host: string,
+    port: number,
+    identity: NetIdentity | undefined,
+    work: (open: OpenTls) => Promise<T>,
+  ): Promise<T> {
+    const warm = this.#warm.take(this.#key(host, port, identity));
+    if (warm) {
+      try {
+        return await work(() => warm);
+      } catch {
+        // fall through to a fresh connection
+      }
     }
+    return work(this.opener(identity));
   }
 }

@@ -1,8 +1,8 @@
 import { text } from '../messages';
 import { parseAddress } from '../misfin/address';
 import type { OutgoingMail } from '../misfin/gemmail-format';
-import { encodeRequest } from '../misfin/request';
-import { parseResponse, type MisfinResponse } from '../misfin/response';
+import type { MisfinResponse } from '../misfin/response';
+import { sendMessage } from '../misfin/send';
 import type { OutboxRecord } from '../store';
 import { describeFailure } from './host-keys.svelte';
 import { decide, dueItems } from './outbox-policy';
@@ -165,14 +165,10 @@ export class Outbox {
       let failure: string | undefined;
       try {
         const target = routeAddress(item.to, this.app.homes);
-        const { bytes } = encodeRequest(target, outgoing(item));
-        response = parseResponse(
-          await this.app.net.exchange(target.host, target.port, bytes, {
-            identity,
-            maxBytes: 4096,
-            useWarm: true,
-          }),
+        const sent = await this.app.net.withWarm(target.host, target.port, identity, (open) =>
+          sendMessage({ open, to: target, message: outgoing(item) }),
         );
+        response = sent.response;
       } catch (error) {
         this.app.hostKeys.notice(error);
         failure = describeFailure(error);

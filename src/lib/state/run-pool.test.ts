@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runPool } from './gmap';
+import { runPool } from './run-pool';
 
 describe('runPool', () => {
   it('keeps results in input order and never exceeds the limit', async () => {
