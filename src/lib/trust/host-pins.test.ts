@@ -56,4 +56,31 @@ describe('tofuVerifier', () => {
     await verify(info('e', 'f', 'one.example'));
     expect((await store.get('one.example', 1958))?.certSha256).toBe('e'.repeat(64));
   });
+
+  it('two first contacts at once with different keys: one pins, the other is refused', async () => {
+    const store = new MemoryHostPinStore();
+    const firstContacts: string[] = [];
+    const verify = tofuVerifier(store, { onFirstContact: (info) => firstContacts.push(info.spkiSha256) });
+    const a = {
+      host: 'Race.Example',
+      port: 1958,
+      chain: [],
+      certSha256: 'a1'.repeat(32),
+      spkiSha256: 'a2'.repeat(32),
+    };
+    const b = {
+      host: 'race.example.',
+      port: 1958,
+      chain: [],
+      certSha256: 'b1'.repeat(32),
+      spkiSha256: 'b2'.repeat(32),
+    };
+    const results = await Promise.allSettled([verify(a), verify(b)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    const refusal = (results[1] as PromiseRejectedResult).reason as HostKeyChangedError;
+    expect(refusal).toBeInstanceOf(HostKeyChangedError);
+    expect(refusal.message).toMatch(/public key changed/);
+    expect(firstContacts).toEqual(['a2'.repeat(32)]);
+    expect((await store.get('race.example', 1958))?.spkiSha256).toBe('a2'.repeat(32));
+  });
 });

@@ -79,7 +79,25 @@ export interface TofuOptions {
  */
 export function tofuVerifier(store: HostPinStore, options: TofuOptions = {}): VerifyServer {
   const now = options.now ?? Date.now;
-  return async (info) => {
+  // Connections to one host may run in parallel (the webmail warms a pool). Without ordering, two first
+  // contacts presenting different keys would both "pin", the later silently replacing the earlier: so
+  // decisions for one host:port run one after another, and the second sees the first one's pin.
+  const queues = new Map<string, Promise<unknown>>();
+  const serialised: VerifyServer = (info) => {
+    const key = pinKey(info.host, info.port);
+    const previous = queues.get(key) ?? Promise.resolve();
+    const run = previous.then(
+      () => decide(info),
+      () => decide(info),
+    );
+    const settled = run.catch(() => undefined);
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return run;
+  };
+  const decide: VerifyServer = async (info) => {
     const pinned = await store.get(info.host, info.port);
     const time = now();
     if (!pinned) {
@@ -99,4 +117,5 @@ export function tofuVerifier(store: HostPinStore, options: TofuOptions = {}): Ve
     }
     await store.put({ ...pinned, lastSeen: time });
   };
+  return serialised;
 }
