@@ -1,74 +1,22 @@
 // The sans-IO TLS 1.3 client core: bytes from the peer go into feed(), records to send and application
 // data come out. No sockets and no timers here; client.ts drives it over a ByteTransport.
-import { concat } from '../bytes/concat';
 import { ByteReaderError } from '../bytes/reader';
-import { Alert, alertCodeName, encodeAlert } from './alerts';
+import { Alert, encodeAlert } from './alerts';
 import { RecordProtection, type OpenedRecord } from './aead';
-import { defaultCipherSuites, type CipherSuite } from './cipher-suites';
-import type { ClientHelloHook } from './client-hello';
+import type { CipherSuite } from './cipher-suites';
 import { ClientHandshake, type HandshakeHost } from './client-state';
-import { protocolError, remoteAlertError, TlsError } from './errors';
-import { HandshakeBuffer, HandshakeType, type HandshakeMessage } from './handshake-framing';
-import {
-  encodeKeyUpdate,
-  parseKeyUpdate,
-  parseNewSessionTicket,
-  type SessionTicket,
-} from './handshake-messages';
-import { defaultKeyShares, NamedGroup, type KeyShareFactory } from './key-share';
-import { hashLength, hkdfExpandLabel, nextTrafficSecret } from './key-schedule';
-import {
-  ContentType,
-  maxPlaintextLength,
-  plaintextRecords,
-  RecordReader,
-  type RawRecord,
-} from './record-layer';
-import { offeredSignatureSchemes } from './signature-schemes';
-import { minimumRsaModulusBits } from './signature-verify';
-import type { ClientIdentity, ServerCertificateInfo, VerifyServer } from './types';
+import { handshakeConfig, type CoreOutput, type TlsCoreOptions } from './core-options';
+import { protocolError, TlsError } from './errors';
+import { HandshakeBuffer, type HandshakeMessage } from './handshake-framing';
+import { encodeKeyUpdate, type SessionTicket } from './handshake-messages';
+import { nextTrafficSecret } from './key-schedule';
+import { handlePostHandshake } from './post-handshake';
+import { interpretAlert, checkChangeCipherSpec } from './record-policy';
+import { OutgoingRecords } from './outgoing-records';
+import { ContentType, maxPlaintextLength, RecordReader, type RawRecord } from './record-layer';
+import type { ServerCertificateInfo } from './types';
 
-export interface TlsCoreOptions {
-  serverName: string;
-  port: number;
-  identity?: ClientIdentity;
-  verifyServer: VerifyServer;
-  /** Random source for ClientHello.random (and nothing else); injectable for RFC 8448 replays. */
-  random?: (length: number) => Uint8Array;
-  keyShares?: KeyShareFactory;
-  cipherSuites?: number[];
-  supportedGroups?: number[];
-  keyShareGroups?: number[];
-  signatureAlgorithms?: number[];
-  legacySessionId?: Uint8Array;
-  clientHelloHook?: ClientHelloHook;
-  /** Receives traffic secrets under SSLKEYLOGFILE labels (tests, debugging). */
-  onSecret?: (label: string, secret: Uint8Array) => void;
-  now?: () => number;
-  /**
-   * Records we send under one key before we rekey with KeyUpdate. Default 2^24, under the 2^24.5 records
-   * RFC 8446 §5.5 allows for AES-GCM; tests lower it.
-   */
-  keyUpdateAfterRecords?: number;
-  /** Smallest RSA server key accepted (default 2048). Only RFC 8448's 1024-bit test certificate needs less. */
-  minimumRsaModulusBits?: number;
-}
-
-/** Tickets kept per connection: a server sending endless NewSessionTickets must not grow memory. */
-export const maxStoredTickets = 8;
-
-export interface CoreOutput {
-  /** Records to write to the transport, in order. */
-  records: Uint8Array[];
-  /** Application data received, in order. */
-  data: Uint8Array[];
-  /** True once the server's close_notify arrived. */
-  closed: boolean;
-  /** Set when the connection failed; `records` then ends with the alert we send. */
-  error?: TlsError;
-}
-
-const defaultRandom = (length: number) => globalThis.crypto.getRandomValues(new Uint8Array(length));
+export { maxStoredTickets, type CoreOutput, type TlsCoreOptions } from './core-options';
 
 export class TlsClientCore implements HandshakeHost {
   readonly handshake: ClientHandshake;
@@ -77,9 +25,7 @@ export class TlsClientCore implements HandshakeHost {
   private readonly handshakeBuffer = new HandshakeBuffer();
   // May still be deriving: records are only opened with it once it resolves, in order.
   private readProtection?: RecordProtection | Promise<RecordProtection>;
-  private writeProtection?: RecordProtection | Promise<RecordProtection>;
-  private outgoing: (Uint8Array | Promise<Uint8Array>)[] = [];
-  private pendingHandshake: Uint8Array[] = [];
+  private readonly outgoing = new OutgoingRecords();
   private pendingWork: Promise<void> = Promise.resolve();
   private data: Uint8Array[] = [];
   private failure?: TlsError;
@@ -93,29 +39,7 @@ export class TlsClientCore implements HandshakeHost {
 
   constructor(options: TlsCoreOptions) {
     this.options = options;
-    this.handshake = new ClientHandshake(
-      {
-        serverName: options.serverName,
-        port: options.port,
-        identity: options.identity,
-        verifyServer: options.verifyServer,
-        random: options.random ?? defaultRandom,
-        keyShares: options.keyShares ?? defaultKeyShares,
-        cipherSuites: options.cipherSuites ?? defaultCipherSuites,
-        supportedGroups: options.supportedGroups ?? [
-          NamedGroup.x25519,
-          NamedGroup.secp256r1,
-          NamedGroup.secp384r1,
-        ],
-        keyShareGroups: options.keyShareGroups ?? [NamedGroup.x25519, NamedGroup.secp256r1],
-        signatureAlgorithms: options.signatureAlgorithms ?? offeredSignatureSchemes,
-        legacySessionId: options.legacySessionId ?? new Uint8Array(0),
-        clientHelloHook: options.clientHelloHook,
-        logSecrets: options.onSecret !== undefined,
-        minimumRsaModulusBits: options.minimumRsaModulusBits ?? minimumRsaModulusBits,
-      },
-      this,
-    );
+    this.handshake = new ClientHandshake(handshakeConfig(options), this);
   }
 
   get handshakeComplete(): boolean {
@@ -141,19 +65,11 @@ export class TlsClientCore implements HandshakeHost {
   // ---- HandshakeHost ----
 
   sendPlaintextHandshake(message: Uint8Array, legacyRecordVersion: number): void {
-    this.outgoing.push(...plaintextRecords(ContentType.handshake, message, legacyRecordVersion));
+    this.outgoing.plaintext(ContentType.handshake, message, legacyRecordVersion);
   }
 
   sendProtectedHandshake(message: Uint8Array): void {
-    // Coalesced into as few records as possible when flushed (RFC 8448 §6 sends one record for the flight).
-    this.pendingHandshake.push(message);
-  }
-
-  private flushHandshake(): void {
-    if (this.pendingHandshake.length === 0) return;
-    const messages = concat(...this.pendingHandshake);
-    this.pendingHandshake = [];
-    this.sealAll(ContentType.handshake, messages);
+    this.outgoing.queueHandshake(message);
   }
 
   requireRecordBoundary(): void {
@@ -186,12 +102,11 @@ export class TlsClientCore implements HandshakeHost {
 
   /** Seals the queued handshake messages now, under the current write key. */
   sendQueuedHandshake(): void {
-    this.flushHandshake();
+    this.outgoing.flushHandshake();
   }
 
   setWriteProtection(protection: RecordProtection | Promise<RecordProtection>): void {
-    this.flushHandshake();
-    this.writeProtection = protection;
+    this.outgoing.setProtection(protection);
   }
 
   logSecret(label: string, secret: Uint8Array): void {
@@ -209,26 +124,8 @@ export class TlsClientCore implements HandshakeHost {
     return run;
   }
 
-  private sealAll(type: number, content: Uint8Array): void {
-    if (type !== ContentType.handshake) this.flushHandshake();
-    const protection = this.writeProtection;
-    if (!protection) throw new Error('no write keys installed');
-    for (let offset = 0; offset < content.length || offset === 0; offset += maxPlaintextLength) {
-      const fragment = content.subarray(offset, offset + maxPlaintextLength);
-      // A key still being derived is chained, in order, so nonces keep following issue order.
-      this.outgoing.push(
-        protection instanceof RecordProtection
-          ? protection.seal(type, fragment)
-          : protection.then((ready) => ready.seal(type, fragment)),
-      );
-      if (content.length === 0) break;
-    }
-  }
-
   private async flush(): Promise<CoreOutput> {
-    if (this.writeProtection) this.flushHandshake();
-    const records = await Promise.all(this.outgoing);
-    this.outgoing = [];
+    const records = await this.outgoing.drain();
     const data = this.data;
     this.data = [];
     return { records, data, closed: this.peerClosed, error: this.failure };
@@ -244,8 +141,7 @@ export class TlsClientCore implements HandshakeHost {
     this.failure = failure;
     if (failure.alert !== undefined && !failure.remote) {
       try {
-        if (this.writeProtection) this.sealAll(ContentType.alert, encodeAlert(failure.alert));
-        else this.outgoing.push(...plaintextRecords(ContentType.alert, encodeAlert(failure.alert)));
+        this.outgoing.alert(encodeAlert(failure.alert));
       } catch {
         // Nothing more can be sent; the error still stands.
       }
@@ -340,9 +236,9 @@ export class TlsClientCore implements HandshakeHost {
         // §5.5: rekey before the write key would cover too many records.
         const records = Math.ceil(data.length / maxPlaintextLength);
         const limit = this.options.keyUpdateAfterRecords ?? 2 ** 24;
-        const current = await this.writeProtection;
+        const current = await this.outgoing.currentProtection();
         if (current && current.recordCount + records >= limit) await this.sendKeyUpdate(false);
-        this.sealAll(ContentType.applicationData, data);
+        this.outgoing.seal(ContentType.applicationData, data);
       }
       return this.flush();
     });
@@ -364,8 +260,7 @@ export class TlsClientCore implements HandshakeHost {
     return this.serial(async () => {
       if (!this.localClosed && !this.failure) {
         this.localClosed = true;
-        if (this.writeProtection) this.sealAll(ContentType.alert, encodeAlert(Alert.closeNotify));
-        else this.outgoing.push(...plaintextRecords(ContentType.alert, encodeAlert(Alert.closeNotify)));
+        this.outgoing.alert(encodeAlert(Alert.closeNotify));
       }
       return this.flush();
     });
@@ -374,7 +269,7 @@ export class TlsClientCore implements HandshakeHost {
   private async sendKeyUpdate(requestPeerUpdate: boolean): Promise<void> {
     await this.pendingWork; // the current application secret may still be deriving
     const suite = this.handshake.suite as CipherSuite;
-    this.sealAll(ContentType.handshake, encodeKeyUpdate(requestPeerUpdate));
+    this.outgoing.seal(ContentType.handshake, encodeKeyUpdate(requestPeerUpdate));
     this.writeSecret = await nextTrafficSecret(suite.hash, this.writeSecret as Uint8Array);
     this.setWriteProtection(await RecordProtection.fromSecret(suite, this.writeSecret));
   }
@@ -384,18 +279,11 @@ export class TlsClientCore implements HandshakeHost {
   private async onRecord(record: RawRecord, opening?: Promise<OpenedRecord>): Promise<void> {
     const connected = this.handshakeComplete;
     if (record.type === ContentType.changeCipherSpec) {
-      // §5: a single 0x01 byte may arrive after our ClientHello and before the server Finished (middlebox
-      // compatibility) and is dropped. The server sends it once, right after its first hello (Appendix D.4),
-      // and like any record it may not split a handshake message (§5.1).
-      if (
-        connected ||
-        this.changeCipherSpecSeen ||
-        this.handshakeBuffer.hasPartial ||
-        record.fragment.length !== 1 ||
-        record.fragment[0] !== 1
-      ) {
-        throw protocolError(Alert.unexpectedMessage, 'unexpected change_cipher_spec record');
-      }
+      checkChangeCipherSpec(record.fragment, {
+        handshakeComplete: connected,
+        alreadySeen: this.changeCipherSpecSeen,
+        insideHandshakeMessage: this.handshakeBuffer.hasPartial,
+      });
       this.changeCipherSpecSeen = true;
       return;
     }
@@ -444,62 +332,23 @@ export class TlsClientCore implements HandshakeHost {
   }
 
   private onAlert(content: Uint8Array): void {
-    // §5.1: zero-length fragments are only allowed for application data.
-    if (content.length === 0) throw protocolError(Alert.unexpectedMessage, 'zero-length alert record');
-    if (content.length !== 2)
-      throw protocolError(Alert.decodeError, 'alert record must hold exactly two bytes');
-    const description = content[1] as number;
-    if (description === Alert.closeNotify) {
-      // A close_notify before the handshake finished means the server will never finish it: fail now rather
-      // than wait for a handshake that cannot complete (no alert goes back; the peer has closed).
-      if (!this.handshakeComplete) {
-        throw new TlsError('truncated', 'server closed the connection (close_notify) during the handshake', {
-          alert: Alert.closeNotify,
-          remote: true,
-        });
-      }
-      this.peerClosed = true;
-      return;
-    }
-    // user_canceled is a warning that precedes close_notify (§6.1); every other alert is fatal.
-    if (description === Alert.userCanceled) return;
-    throw remoteAlertError(description);
+    if (interpretAlert(content, this.handshakeComplete) === 'close_notify') this.peerClosed = true;
   }
 
-  private async onPostHandshake(message: HandshakeMessage): Promise<void> {
-    switch (message.type) {
-      case HandshakeType.newSessionTicket: {
-        const ticket = parseNewSessionTicket(message.body, (this.options.now ?? Date.now)());
-        // The ticket's PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", nonce) (§4.6.1);
-        // kept with the ticket for a later resumption.
-        const suite = this.handshake.suite as CipherSuite;
-        const master = await this.handshake.resumptionMasterSecret();
-        ticket.psk = await hkdfExpandLabel(
-          suite.hash,
-          master,
-          'resumption',
-          ticket.nonce,
-          hashLength(suite.hash),
-        );
-        ticket.cipherSuite = suite.code;
-        this.tickets.push(ticket);
-        if (this.tickets.length > maxStoredTickets) this.tickets.shift();
-        return;
-      }
-      case HandshakeType.keyUpdate: {
-        const requested = parseKeyUpdate(message.body);
+  private onPostHandshake(message: HandshakeMessage): Promise<void> {
+    return handlePostHandshake(message, {
+      suite: this.handshake.suite as CipherSuite,
+      now: this.options.now ?? Date.now,
+      resumptionMasterSecret: () => this.handshake.resumptionMasterSecret(),
+      tickets: this.tickets,
+      updateReadKey: async () => {
         const suite = this.handshake.suite as CipherSuite;
         this.readSecret = await nextTrafficSecret(suite.hash, this.readSecret as Uint8Array);
         this.setReadProtection(await RecordProtection.fromSecret(suite, this.readSecret));
-        if (requested && !this.localClosed) await this.sendKeyUpdate(false);
-        return;
-      }
-      default:
-        // We never offer post_handshake_auth, so a CertificateRequest here is as unexpected as anything else.
-        throw protocolError(
-          Alert.unexpectedMessage,
-          `unexpected post-handshake message type ${message.type} (${alertCodeName(Alert.unexpectedMessage)})`,
-        );
-    }
+      },
+      answerKeyUpdate: async () => {
+        if (!this.localClosed) await this.sendKeyUpdate(false);
+      },
+    });
   }
 }
