@@ -30,6 +30,20 @@ export const text = {
     createSelfSigned: 'Create send-only identity',
     working: 'Working…',
     cancel: 'Cancel',
+    modeLegend: 'Where are you signing in?',
+    modeDevice: 'This is my device',
+    modeDeviceHint: 'Keys and mail are kept in this browser, and the page asks it not to evict them.',
+    modeShared: 'Shared computer',
+    modeSharedHint:
+      'Keys and mail stay in this tab’s memory only. Nothing is written to the browser; signing out or closing the tab leaves nothing behind.',
+  },
+
+  session: {
+    signOut: 'Sign out',
+    signingOut: 'Signing out…',
+    sharedBadge: 'Shared computer: nothing is kept after you sign out or close this tab.',
+    confirmDeviceSignOut:
+      'Sign out and remove every identity, message and setting from this browser? Keys you have not exported cannot be recovered.',
   },
 
   identity: {

@@ -56,6 +56,12 @@ export class Outbox {
     void this.processDue(true);
   }
 
+  /** Stops retrying (sign-out). */
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
   /** Queues `mail` to every recipient plus the Sent copy to gmap@HOST, then sends at once. */
   async enqueue(
     owner: string,

@@ -1,13 +1,26 @@
 import { text } from '../messages';
-import { openWebmailStore, type IdentityRecord, type WebmailStore } from '../store';
+import {
+  createMemoryStore,
+  openWebmailStore,
+  webmailDatabaseExists,
+  type IdentityRecord,
+  type WebmailStore,
+} from '../store';
 import { ContactBook } from './contacts.svelte';
 import { Composer } from './composer.svelte';
 import { Mailbox } from './mailbox.svelte';
 import { defaultBridgeUrl, Network, normaliseBridgeUrl } from './network';
 import { Outbox } from './outbox.svelte';
 import { HostKeys } from './host-keys.svelte';
+import { clearEverything } from './sign-out';
 
 export type View = 'mail' | 'compose' | 'outbox' | 'contacts' | 'settings' | 'onboarding';
+
+/**
+ * Chosen at sign-in (issue 8): on "my device" keys and mail persist in IndexedDB; on a "shared computer"
+ * they live in this tab's memory only (store/memory.ts) and nothing is written to the browser's storage.
+ */
+export type StorageMode = 'device' | 'shared';
 
 const CURRENT_KEY = 'currentIdentity';
 const BRIDGE_KEY = 'bridgeUrl';
@@ -25,6 +38,13 @@ export class Webmail {
   readonly current = $derived(this.identities.find((i) => i.address === this.currentAddress));
   /** The bridge named in Settings; empty means this page's origin. */
   bridgeSetting = $state('');
+  /** Undefined until the first identity is added on a browser that holds nothing yet. */
+  mode = $state<StorageMode>();
+  /** The choice on the sign-in screen, applied when the first identity is added. */
+  chosenMode = $state<StorageMode>('device');
+  /** Whether the browser agreed to keep this origin's storage under pressure (navigator.storage.persist). */
+  persisted = $state<boolean>();
+  signingOut = $state(false);
 
   readonly mailbox = new Mailbox(this);
   readonly outbox = new Outbox(this);
@@ -60,7 +80,14 @@ export class Webmail {
 
   async init(): Promise<void> {
     try {
-      this.#store = await openWebmailStore();
+      // Ask whether the device database exists before opening it: opening would create it, and a shared
+      // computer must not get one.
+      if (await webmailDatabaseExists()) {
+        this.#store = await openWebmailStore();
+        this.mode = 'device';
+      } else {
+        this.#store = createMemoryStore();
+      }
       this.bridgeSetting = await this.store.settings.get(BRIDGE_KEY, '');
       this.identities = await this.store.identities.list();
       const saved = await this.store.settings.get<string | undefined>(CURRENT_KEY, undefined);
@@ -79,6 +106,7 @@ export class Webmail {
   }
 
   async addIdentity(identity: IdentityRecord): Promise<void> {
+    if (!this.mode) await this.#settleMode(this.chosenMode);
     await this.store.identities.put(identity);
     this.identities = [...this.identities.filter((i) => i.address !== identity.address), identity];
     await this.switchTo(identity.address);
@@ -102,6 +130,37 @@ export class Webmail {
     await this.store.settings.set(CURRENT_KEY, address);
     await Promise.all([this.mailbox.load(address), this.outbox.load(), this.composer.loadDrafts(address)]);
     if (this.current?.origin !== 'self-signed') void this.mailbox.sync();
+  }
+
+  /**
+   * The first identity fixes the mode. On "my device" the database is created now, and what the sign-in
+   * already learned in memory (host pins from the registration handshake, contacts, settings) moves into it.
+   */
+  async #settleMode(mode: StorageMode): Promise<void> {
+    if (mode === 'device') {
+      const memory = this.store;
+      const disk = await openWebmailStore();
+      for (const pin of await memory.hostPins.list()) await disk.hostPins.put(pin);
+      for (const contact of await memory.contacts.list()) await disk.contacts.put(contact);
+      await disk.settings.set(BRIDGE_KEY, this.bridgeSetting);
+      this.#store = disk;
+      this.persisted = await navigator.storage?.persist?.().catch(() => false);
+    }
+    this.mode = mode;
+  }
+
+  /**
+   * Signing out leaves nothing behind (issue 8): keys and mail are dropped from memory, the page clears its
+   * own storage and asks the bridge for Clear-Site-Data; then the page starts again from nothing.
+   */
+  async signOut(): Promise<void> {
+    this.signingOut = true;
+    this.outbox.stop();
+    this.net.dropWarm();
+    this.identities = [];
+    this.currentAddress = undefined;
+    await clearEverything();
+    location.replace('/');
   }
 
   async saveBridge(input: string): Promise<void> {

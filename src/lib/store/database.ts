@@ -26,3 +26,25 @@ function open(name: string): Promise<WebmailDatabase> {
     },
   });
 }
+
+/** Whether this browser already holds the device-mode database (without creating it by asking). */
+export async function webmailDatabaseExists(name: string = DB_NAME): Promise<boolean> {
+  const known = await indexedDB.databases();
+  return known.some((db) => db.name === name);
+}
+
+/** Closes and deletes the page's database: sign-out leaves nothing behind (issue 8, anchors.md §5.5). */
+export async function deleteWebmailDatabase(name: string = DB_NAME): Promise<void> {
+  if (name === DB_NAME && opening) {
+    const current = opening;
+    opening = undefined;
+    (await current.catch(() => undefined))?.close();
+  }
+  await new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error ?? new Error('the database could not be deleted'));
+    // Another tab still holds it open; the deletion completes when that tab lets go.
+    request.onblocked = () => resolve();
+  });
+}

@@ -1,4 +1,5 @@
 import { openWebmailDatabase } from './database';
+export { deleteWebmailDatabase, webmailDatabaseExists } from './database';
 import { IdbContactStore } from './contacts';
 import { DraftRepository } from './drafts';
 import { IdbHostPinStore } from './host-pins';
@@ -8,15 +9,18 @@ import { OutboxRepository } from './outbox';
 import { SettingsRepository } from './settings';
 import { TagQueueRepository } from './tag-queue';
 
+/** A repository's public methods, so the in-memory store (memory.ts) can stand in for the IndexedDB one. */
+type Methods<T> = { [K in keyof T]: T[K] };
+
 export interface WebmailStore {
-  identities: IdentityRepository;
-  hostPins: IdbHostPinStore;
-  contacts: IdbContactStore;
-  messages: MessageRepository;
-  outbox: OutboxRepository;
-  drafts: DraftRepository;
-  tagQueue: TagQueueRepository;
-  settings: SettingsRepository;
+  identities: Methods<IdentityRepository>;
+  hostPins: Methods<IdbHostPinStore>;
+  contacts: Methods<IdbContactStore>;
+  messages: Methods<MessageRepository>;
+  outbox: Methods<OutboxRepository>;
+  drafts: Methods<DraftRepository>;
+  tagQueue: Methods<TagQueueRepository>;
+  settings: Methods<SettingsRepository>;
 }
 
 export async function openWebmailStore(name?: string): Promise<WebmailStore> {
@@ -33,4 +37,5 @@ export async function openWebmailStore(name?: string): Promise<WebmailStore> {
   };
 }
 
+export { createMemoryStore } from './memory';
 export type * from './schema';
