@@ -1,7 +1,6 @@
 // The client handshake state machine (RFC 8446 Appendix A.1):
 //   START → WAIT_SH (→ HRR → WAIT_SH) → WAIT_EE → WAIT_CERT_CR → WAIT_CERT → WAIT_CV → WAIT_FINISHED → CONNECTED
 // Each message is checked against the state; anything else is unexpected_message.
-import { toHex } from '../bytes/hex';
 import { equalBytes } from '../bytes/concat';
 import { ByteReaderError } from '../bytes/reader';
 import { parseCertificate as parseX509, type Certificate as X509Certificate } from '../identity/x509';
@@ -9,7 +8,7 @@ import { Alert } from './alerts';
 import { RecordProtection } from './aead';
 import { cipherSuites, type CipherSuite } from './cipher-suites';
 import { buildClientFlight } from './client-flight';
-import { encodeClientHello, type ClientHelloHook } from './client-hello';
+import { encodeClientHello } from './client-hello';
 import { protocolError, TlsError } from './errors';
 import { HandshakeType, type HandshakeMessage } from './handshake-framing';
 import {
@@ -19,76 +18,34 @@ import {
   parseEncryptedExtensions,
   type CertificateRequest,
 } from './handshake-messages';
-import { groupName, isSupportedGroup, type EphemeralKeyShare, type KeyShareFactory } from './key-share';
+import { groupName, isSupportedGroup, type EphemeralKeyShare } from './key-share';
 import {
   deriveFromExtract,
   digest,
   earlyDerivedSecret,
   emptyHash,
   finishedKey,
-  hashLength,
   hkdfExtract,
   hmac,
   importHkdfKey,
   warmHmacKey,
   zeroHkdfKey,
-  type ApplicationSecrets,
 } from './key-schedule';
 import { parseServerHello, type ServerHello } from './server-hello';
 import { certificateVerifyContent, LeafKeyCache, verifyServerSignature } from './signature-verify';
 import { Transcript } from './transcript';
-import type { ClientIdentity, ServerCertificateInfo, VerifyServer } from './types';
+import { deriveApplicationSecrets, type ApplicationTrafficSecrets } from './application-secrets';
+import { serverCertificateInfo } from './server-info';
+import type { HandshakeConfig, HandshakeHost, HandshakeState } from './handshake-host';
+import type { ServerCertificateInfo } from './types';
 
-export type HandshakeState =
-  | 'start'
-  | 'wait_server_hello'
-  | 'wait_encrypted_extensions'
-  | 'wait_certificate_or_request'
-  | 'wait_certificate'
-  | 'wait_certificate_verify'
-  | 'wait_finished'
-  | 'connected';
-
-/** What the handshake needs from the record layer around it. */
-export interface HandshakeHost {
-  sendPlaintextHandshake(message: Uint8Array, legacyRecordVersion: number): void;
-  sendProtectedHandshake(message: Uint8Array): void;
-  /** Throws unexpected_message unless the last message ended its record (§5.1). */
-  requireRecordBoundary(): void;
-  /** Installs new read keys; throws unexpected_message unless at a record boundary (§5.1). */
-  setReadProtection(protection: RecordProtection | Promise<RecordProtection>): void;
-  /** Seals queued handshake messages now (before a slower key change). */
-  sendQueuedHandshake(): void;
-  /** Work that completes after the current message (key derivations); see TlsClientCore.idle(). */
-  background(work: Promise<unknown>): void;
-  setWriteProtection(protection: RecordProtection | Promise<RecordProtection>): void;
-  /** Key log in NSS SSLKEYLOGFILE labels (plus a few of our own), for tests and debugging. */
-  logSecret(label: string, secret: Uint8Array): void;
-}
-
-export interface HandshakeConfig {
-  serverName: string;
-  port: number;
-  identity?: ClientIdentity;
-  verifyServer: VerifyServer;
-  random: (length: number) => Uint8Array;
-  keyShares: KeyShareFactory;
-  cipherSuites: readonly number[];
-  supportedGroups: readonly number[];
-  keyShareGroups: readonly number[];
-  signatureAlgorithms: readonly number[];
-  legacySessionId: Uint8Array;
-  clientHelloHook?: ClientHelloHook;
-  /** Also compute the secrets only a key log needs (Handshake and Master Secret). */
-  logSecrets: boolean;
-  minimumRsaModulusBits: number;
-}
+export type { HandshakeConfig, HandshakeHost, HandshakeState } from './handshake-host';
 
 export class ClientHandshake {
   state: HandshakeState = 'start';
   suite?: CipherSuite;
   server?: ServerCertificateInfo;
-  applicationSecrets?: Promise<Omit<ApplicationSecrets, 'masterSecret'>>;
+  applicationSecrets?: Promise<ApplicationTrafficSecrets>;
   private resumption?: Promise<Uint8Array>;
   private resumptionTranscript?: Uint8Array;
   certificateRequested = false;
@@ -319,7 +276,7 @@ export class ClientHandshake {
     }
     this.serverChain = chain;
     this.leaf = leaf;
-    this.pendingServerInfo = this.serverInfo();
+    this.pendingServerInfo = serverCertificateInfo(this.config.serverName, this.config.port, chain, leaf);
     this.pendingServerInfo.catch(() => undefined);
     this.leafKeys = new LeafKeyCache(leaf.spki);
     this.leafKeys.prefetch(leaf.publicKeyAlgorithm);
@@ -399,31 +356,13 @@ export class ClientHandshake {
     // Application secrets (§7.1) are derived after the flight is sealed: only later records need them. The
     // server switches keys right after its Finished, so the new read key is installed at this record boundary
     // (§5.1) as a promise; records wait for it.
-    const secrets = Promise.all([
+    const secrets = deriveApplicationSecrets(
+      suite,
       this.masterSalt as Promise<Uint8Array>,
-      digest(suite.hash, serverFinishedTranscript),
-      zeroHkdfKey(suite.hash),
-    ]).then(async ([salt, hash, zeros]) => {
-      const [client, server, exporter] = await Promise.all([
-        deriveFromExtract(suite.hash, zeros, salt, 'c ap traffic', hash),
-        deriveFromExtract(suite.hash, zeros, salt, 's ap traffic', hash),
-        deriveFromExtract(suite.hash, zeros, salt, 'exp master', hash),
-      ]);
-      if (this.config.logSecrets) {
-        this.host.logSecret(
-          'MASTER_SECRET',
-          await hkdfExtract(suite.hash, salt, new Uint8Array(hashLength(suite.hash))),
-        );
-      }
-      this.host.logSecret('CLIENT_TRAFFIC_SECRET_0', client);
-      this.host.logSecret('SERVER_TRAFFIC_SECRET_0', server);
-      this.host.logSecret('EXPORTER_SECRET', exporter);
-      return {
-        clientApplicationTrafficSecret: client,
-        serverApplicationTrafficSecret: server,
-        exporterMasterSecret: exporter,
-      };
-    });
+      serverFinishedTranscript,
+      this.config.logSecrets,
+      (label, secret) => this.host.logSecret(label, secret),
+    );
     const read = secrets.then((s) => RecordProtection.fromSecret(suite, s.serverApplicationTrafficSecret));
     const write = secrets.then((s) => RecordProtection.fromSecret(suite, s.clientApplicationTrafficSecret));
     for (const pending of [read, write]) pending.catch(() => undefined);
@@ -451,20 +390,5 @@ export class ClientHandshake {
         return secret;
       });
     return this.resumption;
-  }
-
-  private async serverInfo(): Promise<ServerCertificateInfo> {
-    const leaf = this.leaf as X509Certificate;
-    const [certHash, spkiHash] = await Promise.all([
-      digest('SHA-256', leaf.der),
-      digest('SHA-256', leaf.spki),
-    ]);
-    return {
-      host: this.config.serverName,
-      port: this.config.port,
-      chain: this.serverChain,
-      certSha256: toHex(certHash),
-      spkiSha256: toHex(spkiHash),
-    };
   }
 }
