@@ -18,22 +18,21 @@ import {
   parseEncryptedExtensions,
   type CertificateRequest,
 } from './handshake-messages';
-import { groupName, isSupportedGroup, type EphemeralKeyShare } from './key-share';
+import { groupName, type EphemeralKeyShare } from './key-share';
 import {
   deriveFromExtract,
   digest,
-  earlyDerivedSecret,
   emptyHash,
   finishedKey,
-  hkdfExtract,
   hmac,
-  importHkdfKey,
   warmHmacKey,
   zeroHkdfKey,
 } from './key-schedule';
 import { parseServerHello, type ServerHello } from './server-hello';
 import { certificateVerifyContent, LeafKeyCache, verifyServerSignature } from './signature-verify';
 import { Transcript } from './transcript';
+import { checkHelloRetryRequest } from './hello-retry';
+import { deriveHandshakeSecrets } from './handshake-secrets';
 import { deriveApplicationSecrets, type ApplicationTrafficSecrets } from './application-secrets';
 import { serverCertificateInfo } from './server-info';
 import type { HandshakeConfig, HandshakeHost, HandshakeState } from './handshake-host';
@@ -181,23 +180,14 @@ export class ClientHandshake {
     }
     this.suite = suite;
     this.transcript.add(message.raw);
-    // The shared secret's bytes are only needed to log the Handshake Secret; otherwise it stays a CryptoKey.
-    const sharedSecret =
-      this.config.logSecrets || !ourShare.deriveSharedKey
-        ? ourShare.deriveSharedSecret(serverShare.keyExchange)
-        : undefined;
-    const [ikm, helloHash, earlySalt] = await Promise.all([
-      sharedSecret
-        ? sharedSecret.then(importHkdfKey)
-        : (ourShare.deriveSharedKey as (peer: Uint8Array) => Promise<CryptoKey>)(serverShare.keyExchange),
-      this.transcript.hash(suite.hash),
-      earlyDerivedSecret(suite.hash),
-    ]);
-    // Handshake Secret = HKDF-Extract(derived early salt, ECDHE); its traffic secrets come from native HKDF.
-    const [clientHandshakeSecret, serverHandshakeSecret] = await Promise.all([
-      deriveFromExtract(suite.hash, ikm, earlySalt, 'c hs traffic', helloHash),
-      deriveFromExtract(suite.hash, ikm, earlySalt, 's hs traffic', helloHash),
-    ]);
+    const { clientHandshakeSecret, serverHandshakeSecret, ikm, earlySalt, handshakeSecretForLog } =
+      await deriveHandshakeSecrets(
+        suite,
+        ourShare,
+        serverShare.keyExchange,
+        this.transcript.hash(suite.hash),
+        this.config.logSecrets,
+      );
     this.host.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHandshakeSecret);
     this.host.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHandshakeSecret);
     // The read key first: the server flight waits on it. Secrets needed only at the server Finished are
@@ -207,10 +197,7 @@ export class ClientHandshake {
     write.catch(() => undefined);
     this.host.setReadProtection(await read);
     this.host.setWriteProtection(write);
-    if (sharedSecret && this.config.logSecrets) {
-      const handshakeSecret = await hkdfExtract(suite.hash, earlySalt, await sharedSecret);
-      this.host.logSecret('HANDSHAKE_SECRET', handshakeSecret);
-    }
+    if (handshakeSecretForLog) this.host.logSecret('HANDSHAKE_SECRET', await handshakeSecretForLog());
     // Salt of the Master Secret's Extract: Derive-Secret(Handshake Secret, "derived", "").
     this.masterSalt = emptyHash(suite.hash).then((empty) =>
       deriveFromExtract(suite.hash, ikm, earlySalt, 'derived', empty),
@@ -231,27 +218,13 @@ export class ClientHandshake {
     message: HandshakeMessage,
     suite: CipherSuite,
   ): Promise<void> {
-    if (this.retried) throw protocolError(Alert.unexpectedMessage, 'second HelloRetryRequest');
+    const group = checkHelloRetryRequest(
+      hello,
+      this.retried,
+      this.config.supportedGroups,
+      this.shares.map((share) => share.group),
+    );
     this.retried = true;
-    const group = hello.selectedGroup;
-    if (group === undefined && !hello.cookie) {
-      // §4.1.4: an HRR that would not change the ClientHello is illegal.
-      throw protocolError(Alert.illegalParameter, 'HelloRetryRequest asks for no change');
-    }
-    if (group !== undefined) {
-      if (!this.config.supportedGroups.includes(group) || !isSupportedGroup(group)) {
-        throw protocolError(
-          Alert.illegalParameter,
-          `HelloRetryRequest selects ${groupName(group)}, not offered`,
-        );
-      }
-      if (this.shares.some((share) => share.group === group)) {
-        throw protocolError(
-          Alert.illegalParameter,
-          `HelloRetryRequest selects ${groupName(group)}, already shared`,
-        );
-      }
-    }
     this.helloRetry = hello;
     await this.transcript.replaceWithMessageHash(suite.hash);
     this.transcript.add(message.raw);
