@@ -314,4 +314,24 @@ describe('ServerHello and HelloRetryRequest (§4.1.3, §4.1.4)', () => {
     );
     expect(second?.error?.code).toBe('illegal_parameter');
   });
+
+  it('the key change after ServerHello must fall on a record boundary (§5.1) → unexpected_message', async () => {
+    const record = serverHello();
+    const message = record.subarray(5);
+    const extra = Uint8Array.of(8, 0, 0, 2, 0, 0); // an EncryptedExtensions glued to the ServerHello record
+    const length = message.length + extra.length;
+    const glued = concat(Uint8Array.of(22, 3, 3, length >> 8, length & 0xff), message, extra);
+    const core = replayCore(capture);
+    await core.start();
+    const out = await core.feed(glued);
+    expect(out.error?.code).toBe('unexpected_message');
+    expect([...(out.records.at(-1) as Uint8Array)]).toEqual([21, 3, 3, 0, 2, 2, Alert.unexpectedMessage]);
+  });
+
+  it('an unprotected handshake record after ServerHello → unexpected_message', async () => {
+    const core = replayCore(capture);
+    await core.start();
+    const out = await core.feed(concat(serverHello(), Uint8Array.of(22, 3, 3, 0, 6, 8, 0, 0, 2, 0, 0)));
+    expect(out.error?.code).toBe('unexpected_message');
+  });
 });

@@ -1,6 +1,7 @@
 // Post-handshake behaviour of the sans-IO core on top of the RFC 8448 §3 session (whose application keys
 // are published): KeyUpdate both ways, close_notify, truncation, alerts as errors, unexpected messages.
 import { describe, expect, it } from 'vitest';
+import { concat } from '../bytes/concat';
 import { fromHex, toHex } from '../bytes/hex';
 import { Alert } from './alerts';
 import { RecordProtection } from './aead';
@@ -200,5 +201,32 @@ describe('post-handshake', () => {
     }
     expect(core.tickets).toHaveLength(maxStoredTickets);
     expect(core.tickets.at(-1)?.nonce).toEqual(Uint8Array.of(maxStoredTickets + 4));
+  });
+
+  it('ignores records after close_notify (§6.1) and refuses writes after our close', async () => {
+    const core = await connected();
+    const server = await serverWriter();
+    const closing = concat(
+      await server.seal(21, Uint8Array.of(1, 0)),
+      await server.seal(23, new TextEncoder().encode('after close')),
+    );
+    const out = await core.feed(closing);
+    expect(out.closed).toBe(true);
+    expect(out.data).toEqual([]);
+    expect(out.error).toBeUndefined();
+    const later = await core.feed(await server.seal(23, new TextEncoder().encode('later')));
+    expect(later.data).toEqual([]);
+    await core.close();
+    await expect(core.write(Uint8Array.of(1))).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('user_canceled then close_notify ends the connection cleanly, with no data in between', async () => {
+    const core = await connected();
+    const server = await serverWriter();
+    const out = await core.feed(
+      concat(await server.seal(21, Uint8Array.of(1, 90)), await server.seal(21, Uint8Array.of(1, 0))),
+    );
+    expect(out.error).toBeUndefined();
+    expect(out.closed).toBe(true);
   });
 });
