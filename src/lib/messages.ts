@@ -38,6 +38,35 @@ export const text = {
       'Keys and mail stay in this tab’s memory only. Nothing is written to the browser; signing out or closing the tab leaves nothing behind.',
   },
 
+  lock: {
+    title: 'Locked',
+    intro: 'This page locked itself. Enter your passphrase to unwrap your keys again.',
+    passphrase: 'Passphrase',
+    unlock: 'Unlock',
+    unlocking: 'Unlocking…',
+    wrong: 'That passphrase does not open any of the identities stored here.',
+    lockNow: 'Lock now',
+    idleLabel: 'Lock after this many idle minutes',
+    idleSave: 'Save lock time',
+    idleSaved: (minutes: number) => `The page locks after ${minutes} idle minute${minutes === 1 ? '' : 's'}.`,
+    idleInvalid: 'Enter a number of minutes greater than zero.',
+  },
+
+  backup: {
+    passphrase: 'Passphrase to protect and back up the key (recommended)',
+    passphraseHint:
+      'With a passphrase the key is stored wrapped, the page locks when idle, and you can save a backup file. Without one the key can never leave this browser.',
+    reminderTitle: 'Take a backup of your identity',
+    reminder: (address: string) =>
+      `Save the backup file for ${address} somewhere safe. Without it, losing this browser means losing this identity.`,
+    noBackup: (address: string) =>
+      `${address} was made without a passphrase, so its key cannot be exported. Make a new identity with a passphrase if you need a backup.`,
+    download: 'Download backup file',
+    dismiss: 'Done',
+    exportTitle: 'Backup',
+    exportIntro: 'The backup file is wrapped with the passphrase you chose (PBKDF2 and AES-GCM).',
+  },
+
   session: {
     signOut: 'Sign out',
     signingOut: 'Signing out…',

@@ -2,7 +2,7 @@ import { toBase64Url } from '../bytes/base64';
 import { parsePem } from '../bytes/pem';
 import { createCsr } from '../identity/csr';
 import { createSelfSignedIdentity, makeIdentity, type Identity } from '../identity/identity';
-import { importWrappedIdentity as unwrapIdentity } from '../identity/export';
+import { exportWrappedIdentity, importWrappedIdentity as unwrapIdentity } from '../identity/export';
 import { geminiRequest, geminiUrl } from '../gemini/client';
 import { importIdentityPem } from '../identity/import';
 import { generateIdentityKey } from '../identity/keys';
@@ -49,19 +49,49 @@ export function toRecord(identity: Identity, origin: IdentityOrigin, port: numbe
   return record;
 }
 
-/** Send-only identity: a self-signed certificate for a new non-extractable P-256 key. */
+/**
+ * How a key made here gets a backup (issue 8, tls-notes §3.2). A non-extractable key can never be wrapped,
+ * so when the user gives a passphrase the key is generated extractable, wrapped at once into the export
+ * file, then imported back non-extractable from that file, and the extractable handle is dropped: from then
+ * on only the wrapped file (needs the passphrase) and a key that cannot leave WebCrypto exist. Without a
+ * passphrase the key is non-extractable from birth and can never be exported.
+ */
+async function sealed(
+  identity: Identity,
+  origin: IdentityOrigin,
+  port: number,
+  passphrase: string | undefined,
+): Promise<IdentityRecord> {
+  if (!passphrase) return toRecord(identity, origin, port);
+  const wrapped = await exportWrappedIdentity(identity, passphrase);
+  const unwrapped = await unwrapIdentity(wrapped, passphrase, { extractable: false });
+  return { ...toRecord(unwrapped, origin, port), wrapped };
+}
+
+/** Unwraps a protected identity's key into memory, non-extractable; a wrong passphrase throws. */
+export async function unlockIdentity<T extends { wrapped?: string }>(
+  stored: T,
+  passphrase: string,
+): Promise<T & { privateKey: CryptoKey }> {
+  if (!stored.wrapped) throw new OnboardingError('This identity is not protected by a passphrase.');
+  const identity = await unwrapIdentity(stored.wrapped, passphrase, { extractable: false });
+  return { ...stored, privateKey: identity.privateKey };
+}
+
+/** Send-only identity: a self-signed certificate for a new P-256 key (sealed with `passphrase` if given). */
 export async function createSendOnlyIdentity(fields: {
   mailbox: string;
   displayName?: string;
   hostField: string;
+  passphrase?: string;
 }): Promise<IdentityRecord> {
   const { host, port } = parseHostField(fields.hostField);
   const identity = await createSelfSignedIdentity(
     { mailbox: fields.mailbox.trim(), displayName: fields.displayName?.trim() || undefined, host },
     'ec',
-    { extractable: false },
+    { extractable: Boolean(fields.passphrase) },
   );
-  return toRecord(identity, 'self-signed', port);
+  return sealed(identity, 'self-signed', port, fields.passphrase);
 }
 
 /** A PEM file (certificate + key, any of PKCS#8, SEC1, PKCS#1), imported with a non-extractable key. */
@@ -76,7 +106,9 @@ export async function importWrappedIdentity(
   port = DEFAULT_MISFIN_PORT,
 ): Promise<IdentityRecord> {
   if (passphrase === '') throw new OnboardingError('This file is a protected export: enter its passphrase.');
-  return toRecord(await unwrapIdentity(text, passphrase, { extractable: false }), 'imported', port);
+  const identity = await unwrapIdentity(text, passphrase, { extractable: false });
+  // The file itself is the protected form: kept as the backup and, on a device, as the stored key.
+  return { ...toRecord(identity, 'imported', port), wrapped: text };
 }
 
 /**
@@ -86,14 +118,14 @@ export async function importWrappedIdentity(
  */
 export async function registerMailbox(
   net: Network,
-  fields: { hostField: string; mailbox: string; displayName?: string; invite: string },
+  fields: { hostField: string; mailbox: string; displayName?: string; invite: string; passphrase?: string },
 ): Promise<IdentityRecord> {
   const { host, port } = parseHostField(fields.hostField);
   const mailbox = fields.mailbox.trim();
   const invite = fields.invite.trim();
   if (mailbox === '') throw new OnboardingError('Enter the mailbox name the invite is for.');
   if (invite === '') throw new OnboardingError('Enter the invite code.');
-  const key = await generateIdentityKey('ec', { extractable: false });
+  const key = await generateIdentityKey('ec', { extractable: Boolean(fields.passphrase) });
   const csr = await createCsr(key, { mailbox, displayName: fields.displayName?.trim() || undefined, host });
   const query = new URLSearchParams({ mailbox, invite, csr: toBase64Url(csr) }).toString();
   const answer = await geminiRequest({
@@ -113,5 +145,5 @@ export async function registerMailbox(
     .filter((block) => block.label === 'CERTIFICATE')
     .map((block) => block.der);
   if (chain.length === 0) throw new OnboardingError('The host answered without a certificate.');
-  return toRecord(await makeIdentity(chain, key.privateKey), 'registered', port);
+  return sealed(await makeIdentity(chain, key.privateKey), 'registered', port, fields.passphrase);
 }

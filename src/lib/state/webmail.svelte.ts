@@ -4,8 +4,12 @@ import {
   openWebmailStore,
   webmailDatabaseExists,
   type IdentityRecord,
+  type StoredIdentity,
   type WebmailStore,
 } from '../store';
+import { createIdleLock, DEFAULT_IDLE_TIMEOUT_MS, type IdleLock } from '../lock/idle-lock';
+import { watchActivity } from '../lock/watch-activity';
+import { unlockIdentity } from './identity-actions';
 import { ContactBook } from './contacts.svelte';
 import { Composer } from './composer.svelte';
 import { Mailbox } from './mailbox.svelte';
@@ -24,6 +28,7 @@ export type StorageMode = 'device' | 'shared';
 
 const CURRENT_KEY = 'currentIdentity';
 const BRIDGE_KEY = 'bridgeUrl';
+const IDLE_KEY = 'idleLockMs';
 
 /** The page's root state: the store, the identities and which one is in use, and the parts built on them. */
 export class Webmail {
@@ -45,6 +50,13 @@ export class Webmail {
   /** Whether the browser agreed to keep this origin's storage under pressure (navigator.storage.persist). */
   persisted = $state<boolean>();
   signingOut = $state(false);
+  /** Locked: protected identities' keys are not in memory and no mail is shown until the passphrase. */
+  locked = $state(false);
+  /** Idle time before the page locks itself (only while some identity is protected). */
+  idleLockMs = $state(DEFAULT_IDLE_TIMEOUT_MS);
+  /** The identity just added, until the user has dealt with the backup reminder. */
+  backupReminder = $state<IdentityRecord>();
+  #idle: IdleLock | undefined;
 
   readonly mailbox = new Mailbox(this);
   readonly outbox = new Outbox(this);
@@ -89,12 +101,14 @@ export class Webmail {
         this.#store = createMemoryStore();
       }
       this.bridgeSetting = await this.store.settings.get(BRIDGE_KEY, '');
-      this.identities = await this.store.identities.list();
-      const saved = await this.store.settings.get<string | undefined>(CURRENT_KEY, undefined);
-      const chosen = this.identities.find((i) => i.address === saved) ?? this.identities[0];
+      this.idleLockMs = await this.store.settings.get(IDLE_KEY, DEFAULT_IDLE_TIMEOUT_MS);
+      const stored = await this.store.identities.list();
+      this.identities = stored.filter((i): i is IdentityRecord => i.privateKey !== undefined);
       this.ready = true;
-      if (chosen) await this.switchTo(chosen.address);
-      else this.view = 'onboarding';
+      if (stored.some((i) => i.wrapped)) {
+        this.#armIdleLock();
+        this.lock();
+      } else await this.#switchToSaved();
       await this.hostKeys.load();
       await this.contacts.load();
       this.outbox.start();
@@ -105,8 +119,63 @@ export class Webmail {
     }
   }
 
+  async #switchToSaved(): Promise<void> {
+    const saved = await this.store.settings.get<string | undefined>(CURRENT_KEY, undefined);
+    const chosen = this.identities.find((i) => i.address === saved) ?? this.identities[0];
+    if (chosen) await this.switchTo(chosen.address);
+    else this.view = 'onboarding';
+  }
+
+  #armIdleLock(): void {
+    if (this.#idle) return;
+    const idle = createIdleLock({ timeoutMs: this.idleLockMs, onLock: () => this.lock() });
+    this.#idle = idle;
+    watchActivity(window, idle);
+  }
+
+  /** Drops every protected identity's key from memory and hides the mail until `unlock`. */
+  lock(): void {
+    this.locked = true;
+    this.net.dropWarm();
+    this.composer.clear();
+    this.view = 'mail';
+    this.identities = this.identities.filter((i) => !i.wrapped);
+    this.mailbox.messages = [];
+    this.mailbox.selectedId = undefined;
+    if (this.#idle && !this.#idle.isLocked) this.#idle.lock('manual');
+  }
+
+  /** Unwraps, non-extractable into memory, every protected identity this passphrase opens; none = an error. */
+  async unlock(passphrase: string): Promise<void> {
+    const stored = await this.store.identities.list();
+    const opened: IdentityRecord[] = [];
+    for (const identity of stored.filter(
+      (i) => i.wrapped && !this.identities.some((o) => o.address === i.address),
+    )) {
+      try {
+        opened.push(await unlockIdentity(identity, passphrase));
+      } catch {
+        // Another identity may use another passphrase; only "none opened" is a failure.
+      }
+    }
+    if (opened.length === 0 && stored.some((i: StoredIdentity) => i.wrapped))
+      throw new Error(text.lock.wrong);
+    this.identities = [...this.identities, ...opened];
+    this.locked = false;
+    this.#idle?.unlock();
+    await this.#switchToSaved();
+  }
+
+  async setIdleLock(ms: number): Promise<void> {
+    this.idleLockMs = ms;
+    await this.store.settings.set(IDLE_KEY, ms);
+    this.#idle?.setTimeout(ms);
+  }
+
   async addIdentity(identity: IdentityRecord): Promise<void> {
     if (!this.mode) await this.#settleMode(this.chosenMode);
+    this.backupReminder = identity;
+    if (identity.wrapped) this.#armIdleLock();
     await this.store.identities.put(identity);
     this.identities = [...this.identities.filter((i) => i.address !== identity.address), identity];
     await this.switchTo(identity.address);

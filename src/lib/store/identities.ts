@@ -1,19 +1,19 @@
 import type { WebmailDatabase } from './database';
-import type { IdentityRecord } from './schema';
+import { toStoredIdentity, type StoredIdentity } from './schema';
 
 export class IdentityRepository {
   constructor(private readonly db: WebmailDatabase) {}
 
-  list(): Promise<IdentityRecord[]> {
+  list(): Promise<StoredIdentity[]> {
     return this.db.getAll('identities');
   }
 
-  get(address: string): Promise<IdentityRecord | undefined> {
+  get(address: string): Promise<StoredIdentity | undefined> {
     return this.db.get('identities', address);
   }
 
-  async put(identity: IdentityRecord): Promise<void> {
-    await this.db.put('identities', identity);
+  async put(identity: StoredIdentity): Promise<void> {
+    await this.db.put('identities', toStoredIdentity(identity));
   }
 
   /** Forgets the identity and everything stored for it in this browser. */

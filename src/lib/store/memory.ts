@@ -1,12 +1,13 @@
 import { normalizeAddress, type Contact } from '../trust/contacts';
 import type { WebmailStore } from './index';
-import type {
-  DraftRecord,
-  HostPinRecord,
-  IdentityRecord,
-  MessageRecord,
-  OutboxRecord,
-  TagChangeRecord,
+import {
+  toStoredIdentity,
+  type DraftRecord,
+  type HostPinRecord,
+  type MessageRecord,
+  type StoredIdentity,
+  type OutboxRecord,
+  type TagChangeRecord,
 } from './schema';
 
 /**
@@ -18,7 +19,7 @@ import type {
 const copy = <T>(value: T): T => structuredClone(value);
 
 /** Keeps CryptoKeys as they are (structuredClone of a non-extractable key works, but a copy is not needed). */
-function copyIdentity(identity: IdentityRecord): IdentityRecord {
+function copyIdentity(identity: StoredIdentity): StoredIdentity {
   return { ...identity, certificateChain: identity.certificateChain.map((c) => c.slice()) };
 }
 
@@ -27,7 +28,7 @@ function byOwner<T extends { owner: string }>(map: Map<string, T>, owner: string
 }
 
 export function createMemoryStore(): WebmailStore {
-  const identities = new Map<string, IdentityRecord>();
+  const identities = new Map<string, StoredIdentity>();
   const pins = new Map<string, HostPinRecord>();
   const contacts = new Map<string, Contact>();
   const messages = new Map<string, MessageRecord>();
@@ -46,7 +47,8 @@ export function createMemoryStore(): WebmailStore {
         const found = identities.get(address);
         return found && copyIdentity(found);
       },
-      put: async (identity) => void identities.set(identity.address, copyIdentity(identity)),
+      put: async (identity) =>
+        void identities.set(identity.address, copyIdentity(toStoredIdentity(identity))),
       delete: async (address) => {
         identities.delete(address);
         for (const map of [messages, outbox, drafts] as Map<string, { owner: string }>[]) {

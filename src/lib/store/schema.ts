@@ -25,6 +25,22 @@ export interface IdentityRecord {
   fingerprint: string;
   origin: IdentityOrigin;
   createdAt: number;
+  /**
+   * The passphrase-wrapped export (identity/export.ts), when the user gave a passphrase: it is the backup
+   * file, and for such a protected identity the only form the key is stored in (issue 8: unwrapped
+   * non-extractable into memory on unlock, dropped again when the page locks).
+   */
+  wrapped?: string;
+}
+
+/** What the store holds: a protected identity (with `wrapped`) is kept without its unwrapped key. */
+export type StoredIdentity = Omit<IdentityRecord, 'privateKey'> & { privateKey?: CryptoKey };
+
+/** The stored form: a protected identity loses its unwrapped key on the way in. */
+export function toStoredIdentity(identity: StoredIdentity): StoredIdentity {
+  if (!identity.wrapped) return identity;
+  const { privateKey: _unwrapped, ...rest } = identity;
+  return rest;
 }
 
 /** Same shape as trust/host-pins HostPin: TOFU pin per host:port. */
@@ -108,7 +124,7 @@ export interface SettingRecord {
 }
 
 export interface WebmailDB extends DBSchema {
-  identities: { key: string; value: IdentityRecord };
+  identities: { key: string; value: StoredIdentity };
   hostPins: { key: [string, number]; value: HostPinRecord };
   contacts: { key: string; value: ContactRecord };
   messages: { key: [string, string]; value: MessageRecord; indexes: { owner: string } };
