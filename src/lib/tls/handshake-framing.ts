@@ -1,6 +1,7 @@
 // Handshake message framing (RFC 8446 §4): type(1) ‖ length(3) ‖ body. Messages may be split across
 // records or several may share one record (§5.1); HandshakeBuffer reassembles them.
 import { Alert } from './alerts';
+import { ByteQueue } from './byte-queue';
 import { protocolError } from './errors';
 
 export const HandshakeType = {
@@ -38,13 +39,10 @@ export function encodeHandshake(type: number, body: Uint8Array): Uint8Array {
 }
 
 export class HandshakeBuffer {
-  private pending: Uint8Array = new Uint8Array(0);
+  private readonly pending = new ByteQueue();
 
   push(fragment: Uint8Array): void {
-    const joined = new Uint8Array(this.pending.length + fragment.length);
-    joined.set(this.pending);
-    joined.set(fragment, this.pending.length);
-    this.pending = joined;
+    this.pending.push(fragment);
   }
 
   /** True while part of a message is waiting: a key change must not happen then (§5.1). */
@@ -55,13 +53,12 @@ export class HandshakeBuffer {
   next(): HandshakeMessage | undefined {
     const p = this.pending;
     if (p.length < 4) return undefined;
-    const length = ((p[1] as number) << 16) | ((p[2] as number) << 8) | (p[3] as number);
+    const length = ((p.at(1) as number) << 16) | ((p.at(2) as number) << 8) | (p.at(3) as number);
     if (length > maxHandshakeMessageLength) {
       throw protocolError(Alert.decodeError, `handshake message of ${length} bytes is larger than allowed`);
     }
     if (p.length < 4 + length) return undefined;
-    const raw = p.slice(0, 4 + length);
-    this.pending = p.subarray(4 + length);
+    const raw = p.take(4 + length);
     return { type: raw[0] as number, body: raw.subarray(4), raw };
   }
 }

@@ -1,6 +1,7 @@
 // Splits the incoming byte stream into TLSPlaintext/TLSCiphertext records (RFC 8446 §5.1) and frames
 // outgoing plaintext records. Size limits are enforced here, before any decryption work.
 import { Alert } from './alerts';
+import { ByteQueue } from './byte-queue';
 import { protocolError } from './errors';
 
 export const ContentType = {
@@ -21,17 +22,10 @@ export interface RawRecord {
 }
 
 export class RecordReader {
-  private pending: Uint8Array = new Uint8Array(0);
+  private readonly pending = new ByteQueue();
 
   push(bytes: Uint8Array): void {
-    if (this.pending.length === 0) {
-      this.pending = bytes;
-      return;
-    }
-    const joined = new Uint8Array(this.pending.length + bytes.length);
-    joined.set(this.pending);
-    joined.set(bytes, this.pending.length);
-    this.pending = joined;
+    this.pending.push(bytes);
   }
 
   get buffered(): number {
@@ -42,22 +36,21 @@ export class RecordReader {
   next(): RawRecord | undefined {
     const p = this.pending;
     if (p.length < 5) return undefined;
-    const type = p[0] as number;
+    const type = p.at(0) as number;
     if (type < ContentType.changeCipherSpec || type > ContentType.applicationData) {
       throw protocolError(Alert.unexpectedMessage, `unknown record content type ${type}`);
     }
     // legacy_record_version "MUST be ignored for all purposes" (§5.1), but a first byte other than 3 means
     // the peer is not speaking TLS at all.
-    if (p[1] !== 0x03)
+    if (p.at(1) !== 0x03)
       throw protocolError(Alert.decodeError, 'peer is not speaking TLS (bad record version)');
-    const length = ((p[3] as number) << 8) | (p[4] as number);
+    const length = ((p.at(3) as number) << 8) | (p.at(4) as number);
     const limit = type === ContentType.applicationData ? maxCiphertextLength : maxPlaintextLength;
     if (length > limit)
       throw protocolError(Alert.recordOverflow, `record of ${length} bytes exceeds ${limit}`);
     if (p.length < 5 + length) return undefined;
-    const record = { type, header: p.subarray(0, 5), fragment: p.subarray(5, 5 + length) };
-    this.pending = p.subarray(5 + length);
-    return record;
+    const record = p.take(5 + length);
+    return { type, header: record.subarray(0, 5), fragment: record.subarray(5) };
   }
 }
 
