@@ -6,11 +6,13 @@
 //   (no argument)      the conductor, which also acts as the page for throughput and latency
 //   target             the TCP server behind the bridge: sends or swallows N bytes, or echoes
 //   idle N URL PORT    a client process holding N idle tunnels open through the bridge
-import '../bridge/fast-unmask'; // the clients here mask like a browser does: natively fast, not byte by byte
+import { unmaskImplementation } from '../bridge/fast-unmask'; // before ws: clients mask natively, as browsers do
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { connect, createServer, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
+import { openThinWebSocket } from '../bridge/bench-client';
 
 const self = new URL(import.meta.url).pathname;
 const transferBytes = 64 * 1024 * 1024;
@@ -42,7 +44,8 @@ function runTarget(): void {
               sent += block.length;
               if (!socket.write(block)) return socket.once('drain', pump);
             }
-            socket.end();
+            // No FIN: the client hangs up once it has everything. websockify 0.10 drops what it still has
+            // queued for the page when the target closes, so a FIN here would cut its transfers short.
           };
           pump();
         }
@@ -154,35 +157,33 @@ async function openTcp(port: number): Promise<Pipe> {
   };
 }
 
-async function openWs(url: string, origin?: string): Promise<Pipe> {
-  const ws = new WebSocket(url, { perMessageDeflate: false, ...(origin ? { origin } : {}) });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
+/** The page's side for both bridges: the same thin client (bridge/bench-client.ts), so neither pays for it. */
+function openWs(url: string, origin?: string): Promise<Pipe> {
+  return openThinWebSocket(url, origin);
+}
+
+/** Every transfer has a deadline, so a peer that loses bytes fails the run instead of hanging it. */
+function within<T>(promise: Promise<T>, what: string, ms = 120_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
   });
-  return {
-    send: (data) => {
-      ws.send(data);
-      return ws.bufferedAmount < 4 * 1024 * 1024;
-    },
-    onData: (listener) => ws.on('message', (data: Buffer) => listener(data)),
-    whenWritable: async () => {
-      while (ws.bufferedAmount >= 1024 * 1024) await new Promise((r) => setImmediate(r));
-    },
-    close: () => ws.close(),
-  };
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 async function download(pipe: Pipe): Promise<number> {
   const started = process.hrtime.bigint();
   let got = 0;
-  await new Promise<void>((resolve) => {
-    pipe.onData((data) => {
-      got += data.length;
-      if (got >= transferBytes) resolve();
-    });
-    pipe.send(header('D', transferBytes / 1024 / 1024));
-  });
+  await within(
+    new Promise<void>((resolve) => {
+      pipe.onData((data) => {
+        got += data.length;
+        if (got >= transferBytes) resolve();
+      });
+      pipe.send(header('D', transferBytes / 1024 / 1024));
+    }),
+    'download',
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   pipe.close();
   return transferBytes / 1024 / 1024 / seconds;
@@ -196,7 +197,7 @@ async function upload(pipe: Pipe): Promise<number> {
   for (let sent = 0; sent < transferBytes; sent += block.length) {
     if (!pipe.send(block)) await pipe.whenWritable();
   }
-  await acked;
+  await within(acked, 'upload');
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   pipe.close();
   return transferBytes / 1024 / 1024 / seconds;
@@ -315,6 +316,9 @@ async function conduct(): Promise<void> {
     for (const name of Object.keys(peers)) samples[name] = { down: [], up: [], rtt: [] };
     console.log(
       `throughput: ${transferBytes / 1024 / 1024} MB each way; latency: ${roundTrips} round trips; ` +
+        `unmasking in the bridge: ${unmaskImplementation}; load average ${loadavg()
+          .map((n) => n.toFixed(2))
+          .join(' ')}; ` +
         `median of ${rounds} alternating rounds`,
     );
     for (const [name, open] of Object.entries(peers)) {

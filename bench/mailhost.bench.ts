@@ -115,8 +115,20 @@ async function bare(dir: string): Promise<void> {
   process.once('SIGTERM', () => process.exit(0));
 }
 
+/** BENCH_PROFILE=DIR writes a V8 CPU profile of every server and generator process into DIR. */
+function profileFlags(role: string): string[] {
+  const dir = process.env.BENCH_PROFILE;
+  return dir
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${resolve(dir)}`,
+        `--cpu-prof-name=${role}-${Date.now()}-${process.hrtime.bigint() % 100000n}.cpuprofile`,
+      ]
+    : [];
+}
+
 function startProcess(args: string[]): Promise<{ port: number; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...profileFlags('server'), ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -161,10 +173,14 @@ async function runLoad(
     jobs.map(
       (file) =>
         new Promise<GeneratorResult>((resolvePromise, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', self, '--generate', file], {
-            cwd: root,
-            stdio: ['ignore', 'pipe', 'inherit'],
-          });
+          const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', ...profileFlags('generator'), self, '--generate', file],
+            {
+              cwd: root,
+              stdio: ['ignore', 'pipe', 'inherit'],
+            },
+          );
           let out = '';
           child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
           child.once('exit', (code) => {

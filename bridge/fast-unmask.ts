@@ -1,9 +1,12 @@
-// Unmasks WebSocket frames from the page four bytes at a time. RFC 6455 §5.3 has every client frame XORed
-// with a 4-byte key, so the bridge touches every uploaded byte once; `ws` does it one byte at a time in
-// JavaScript unless the optional native `bufferutil` is installed, which made it the bridge's main cost
-// for uploads. Masking (the client side, used by the benchmark's clients) reuses the same loop. `ws` looks for a runtime-provided `websocketMask`/`websocketUnmask` on node:http when it
-// loads, so this module must be imported before `ws` (bridge/server.ts imports it first).
+// Unmasks WebSocket frames from the page. RFC 6455 §5.3 has every client frame XORed with a 4-byte key, so
+// the bridge touches every uploaded byte once; `ws` does it one byte at a time in JavaScript unless a faster
+// routine is there, which made it the bridge's main cost for uploads. The native `bufferutil` addon (a
+// dependency, loaded from its prebuilt binary) is used when it loads; otherwise a JavaScript loop four bytes
+// at a time. Masking (the client side, used by the benchmark's clients) goes the same way. `ws` looks for a
+// runtime-provided `websocketMask`/`websocketUnmask` on node:http when it loads, so this module must be
+// imported before `ws` (bridge/server.ts imports it first).
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import { endianness } from 'node:os';
 
 type MaskFunction = (source: Buffer, mask: Buffer, output: Buffer, offset: number, length: number) => void;
@@ -42,8 +45,33 @@ export function maskInto(
   unmaskInPlace(target, mask);
 }
 
-const hooks = http as unknown as { websocketMask?: MaskFunction; websocketUnmask?: UnmaskFunction };
-if (endianness() === 'LE' && !hooks.websocketMask && !hooks.websocketUnmask) {
-  hooks.websocketMask = maskInto;
-  hooks.websocketUnmask = unmaskInPlace;
+/** The native addon, or null when it is missing or only its JavaScript fallback would load. */
+function nativeBufferUtil(): { mask: MaskFunction; unmask: UnmaskFunction } | null {
+  try {
+    const addon = createRequire(import.meta.url)('bufferutil') as {
+      mask: MaskFunction;
+      unmask: UnmaskFunction;
+    };
+    // bufferutil falls back to a byte loop in JavaScript when its binary cannot load; ours is faster then.
+    return /\[native code\]/.test(Function.prototype.toString.call(addon.unmask)) ? addon : null;
+  } catch {
+    return null;
+  }
 }
+
+const hooks = http as unknown as { websocketMask?: MaskFunction; websocketUnmask?: UnmaskFunction };
+const native = nativeBufferUtil();
+/** Which unmask routine `ws` will use (printed by the benchmark). */
+export const unmaskImplementation = native ? 'bufferutil (native)' : 'JavaScript, 4 bytes at a time';
+if (!hooks.websocketMask && !hooks.websocketUnmask) {
+  if (native) {
+    hooks.websocketMask = native.mask;
+    hooks.websocketUnmask = native.unmask;
+  } else if (endianness() === 'LE') {
+    hooks.websocketMask = maskInto;
+    hooks.websocketUnmask = unmaskInPlace;
+  }
+}
+
+/** The masking routine in use, for clients that build frames themselves (bridge/bench-client.ts). */
+export const maskFunction: MaskFunction = native ? native.mask : maskInto;

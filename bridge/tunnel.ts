@@ -25,6 +25,8 @@ export interface Tunnel {
 
 // After the page closes, the host gets this long to take the last bytes before the socket is dropped.
 const lingerMs = 2_000;
+// Host chunks at least this big are framed on their own rather than gathered (see attach()).
+const coalesceBelowBytes = 16 * 1024;
 
 function refusalCode(error: NodeJS.ErrnoException): { code: number; reason: string } {
   const what = error.code ?? 'error';
@@ -84,7 +86,12 @@ export function openTunnel(
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (finished) return;
     if (!isBinary) return finish(CloseCode.textFrame, 'binary frames only');
-    const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    // ws hands over a Buffer (binaryType 'nodebuffer'); Buffer.from() on it would copy every uploaded byte.
+    const chunk = Buffer.isBuffer(data)
+      ? data
+      : Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.from(data);
     if (!tcp) {
       // Not connected yet: hold what the page sent (usually its ClientHello) and stop reading more.
       pending.push(chunk);
@@ -127,16 +134,18 @@ export function openTunnel(
     clearTimeout(connectTimer);
     socket.setNoDelay(true);
     socket.setTimeout(settings.idleTimeoutMs);
-    // Host -> page. While a frame is still on its way into the kernel, later chunks wait and leave
-    // together as one frame: under load that means fewer, larger frames (fewer writes here, fewer message
-    // events in the page) and never an added delay when the path is idle.
+    // Host -> page. While a frame is still on its way into the kernel, later *small* chunks wait and leave
+    // together as one frame: under load that means fewer frames (fewer writes here, fewer message events in
+    // the page) and never an added delay when the path is idle. Large chunks go out as they are: copying
+    // them into one buffer would cost a memcpy of every byte for no fewer syscalls (net.Socket already
+    // writes queued frames with one writev).
     let waiting: Buffer[] = [];
     let waitingBytes = 0;
     let framesInFlight = 0;
     const sendDown = (data: Buffer) => {
       framesInFlight += 1;
       // The callback runs once `ws` has handed the frame to the kernel; until then it counts as queued.
-      ws.send(data, { binary: true }, () => {
+      ws.send(data, { binary: true, compress: false, fin: true }, () => {
         framesInFlight -= 1;
         inFlightDown -= data.length;
         if (waitingBytes > 0 && framesInFlight === 0 && ws.readyState === ws.OPEN) flushWaiting();
@@ -157,7 +166,10 @@ export function openTunnel(
       record.bytesDown += chunk.length;
       inFlightDown += chunk.length;
       if (framesInFlight === 0) sendDown(chunk);
-      else {
+      else if (chunk.length >= coalesceBelowBytes) {
+        if (waitingBytes > 0) flushWaiting();
+        sendDown(chunk);
+      } else {
         waiting.push(chunk);
         waitingBytes += chunk.length;
       }
