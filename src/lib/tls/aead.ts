@@ -5,7 +5,7 @@ import { Alert } from './alerts';
 import type { CipherSuite } from './cipher-suites';
 import { protocolError } from './errors';
 import { hkdfExpandLabel } from './key-schedule';
-import { ContentType, maxCiphertextLength, maxPlaintextLength } from './record-layer';
+import { ContentType, maxCiphertextLength, maxPlaintextLength, type RawRecord } from './record-layer';
 
 const subtle = () => globalThis.crypto.subtle;
 const empty = new Uint8Array(0);
@@ -129,4 +129,28 @@ export class RecordProtection {
     if (end < 0) throw protocolError(Alert.unexpectedMessage, 'encrypted record holds no content type');
     return { type: plain[end] as number, content: plain.subarray(0, end) };
   }
+}
+
+/**
+ * Starts decrypting the protected records of `batch` from index `from` on, under one read key, in record order
+ * (so sequence numbers follow it). Failures stay silent until awaited: after a key change the caller discards
+ * these and opens the rest again under the new key, so a speculative failure is never reported.
+ */
+export function openAhead(
+  batch: readonly RawRecord[],
+  from: number,
+  protection: RecordProtection | Promise<RecordProtection> | undefined,
+): (Promise<OpenedRecord> | undefined)[] {
+  const openings: (Promise<OpenedRecord> | undefined)[] = [];
+  for (let j = from; protection && j < batch.length; j++) {
+    const record = batch[j] as RawRecord;
+    if (record.type !== ContentType.applicationData) continue;
+    const opening =
+      protection instanceof RecordProtection
+        ? protection.open(record.header, record.fragment)
+        : protection.then((ready) => ready.open(record.header, record.fragment));
+    opening.catch(() => undefined);
+    openings[j] = opening;
+  }
+  return openings;
 }

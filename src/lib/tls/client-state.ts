@@ -32,6 +32,7 @@ import { parseServerHello, type ServerHello } from './server-hello';
 import { certificateVerifyContent, LeafKeyCache, verifyServerSignature } from './signature-verify';
 import { Transcript } from './transcript';
 import { checkHelloRetryRequest } from './hello-retry';
+import { runTrustCallback } from './trust-check';
 import { deriveHandshakeSecrets } from './handshake-secrets';
 import { deriveApplicationSecrets, type ApplicationTrafficSecrets } from './application-secrets';
 import { serverCertificateInfo } from './server-info';
@@ -310,16 +311,7 @@ export class ClientHandshake {
 
     // Server authenticated (signature + Finished); now the trust decision, before anything is released.
     this.server = server;
-    try {
-      await this.config.verifyServer(server);
-    } catch (cause) {
-      const name = cause instanceof Error ? cause.name : '';
-      const text = cause instanceof Error ? cause.message : String(cause);
-      throw new TlsError(name === 'HostKeyChangedError' ? 'untrusted_host_key' : 'bad_certificate', text, {
-        alert: Alert.badCertificate,
-        cause,
-      });
-    }
+    await runTrustCallback(this.config.verifyServer, server);
 
     const { messages, clientCertificateSent, resumptionTranscript } = await reply;
     for (const outgoing of messages) this.host.sendProtectedHandshake(outgoing);

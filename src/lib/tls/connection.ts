@@ -2,7 +2,7 @@
 // data come out. No sockets and no timers here; client.ts drives it over a ByteTransport.
 import { ByteReaderError } from '../bytes/reader';
 import { Alert, encodeAlert } from './alerts';
-import { RecordProtection, type OpenedRecord } from './aead';
+import { openAhead, RecordProtection, type OpenedRecord } from './aead';
 import type { CipherSuite } from './cipher-suites';
 import { ClientHandshake, type HandshakeHost } from './client-state';
 import { handshakeConfig, type CoreOutput, type TlsCoreOptions } from './core-options';
@@ -192,18 +192,7 @@ export class TlsClientCore implements HandshakeHost {
     for (let i = 0; i < batch.length; i++) {
       if (this.readProtection !== openedWith) {
         openedWith = this.readProtection;
-        openings = [];
-        for (let j = i; openedWith && j < batch.length; j++) {
-          const record = batch[j] as RawRecord;
-          if (record.type !== ContentType.applicationData) continue;
-          // Chained in order on the same protection, so sequence numbers follow record order.
-          const opening =
-            openedWith instanceof RecordProtection
-              ? openedWith.open(record.header, record.fragment)
-              : openedWith.then((protection) => protection.open(record.header, record.fragment));
-          opening.catch(() => undefined);
-          openings[j] = opening;
-        }
+        openings = openAhead(batch, i, openedWith);
       }
       await this.onRecord(batch[i] as RawRecord, openings[i]);
       if (this.peerClosed || this.failure) return;
