@@ -3,6 +3,7 @@
 // accepts any, including none (C9: servers "must accept TLS connections from clients which are not
 // proffering a client certificate"); the application checks it. Header and total timeouts guard
 // against slowloris clients ("Set a timeout and attempt to read until you get CRLF", bp §3).
+import { constants as cryptoConstants } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { createSecureContext, createServer, type SecureContext, type Server, type TLSSocket } from 'node:tls';
 import { MisfinRequestError } from '../src/lib/misfin/errors';
@@ -17,6 +18,14 @@ const GEMINI_PREFIX = 'gemini://';
 /** The largest request anyone may send: a C header (1024) plus a C body (16384). */
 const MAX_REQUEST_BYTES = 1024 + 16384;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// No session tickets (RFC 8446 §4.6.1 makes them optional). To seal one, OpenSSL 3.0 (bundled with
+// Node 20) copies the session by re-decoding it, client certificate included, through its slow
+// provider decoders: about a quarter of the host's CPU per handshake (perf, bench/mailhost.bench.ts),
+// paid twice per connection (two tickets) for clients that never resume — Misfin sends one request
+// per connection, and this project's browser client offers no PSK. Node cannot resume TLS 1.3
+// from a server-side session cache (its resumeSession hook looks up the legacy session id), so
+// there is no resumption at all now; a client offering an old ticket simply gets a full handshake.
+const NO_TICKETS = cryptoConstants.SSL_OP_NO_TICKET;
 
 function startsWithIgnoringCase(bytes: Uint8Array, prefix: string): 'yes' | 'no' | 'maybe' {
   const n = Math.min(bytes.length, prefix.length);
@@ -157,7 +166,10 @@ export interface ListenerOptions {
 export function createMisfinServer(ctx: HostContext, options: ListenerOptions): Server {
   const contexts = new Map<string, SecureContext>();
   for (const identity of options.identities) {
-    contexts.set(identity.host, createSecureContext({ key: identity.keyPem, cert: identity.certPem }));
+    contexts.set(
+      identity.host,
+      createSecureContext({ key: identity.keyPem, cert: identity.certPem, secureOptions: NO_TICKETS }),
+    );
   }
   const fallback = options.identities[0];
   if (!fallback) throw new Error('no domain to serve');
@@ -168,6 +180,7 @@ export function createMisfinServer(ctx: HostContext, options: ListenerOptions): 
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
+      secureOptions: NO_TICKETS,
       handshakeTimeout: ctx.settings.headerTimeoutMs,
       // Seed 004: several domains behind one listener, each with its own CA, chosen by SNI. With a single
       // domain there is nothing to choose, and Node's per-handshake SNI round trip is skipped.
