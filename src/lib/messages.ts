@@ -67,6 +67,31 @@ export const text = {
     exportIntro: 'The backup file is wrapped with the passphrase you chose (PBKDF2 and AES-GCM).',
   },
 
+  rotation: {
+    title: 'Rotate this identity',
+    intro:
+      'Makes a new key and certificate, and sends every contact a notice with the new fingerprint, signed with the old certificate. For a registered mailbox your host’s admin gives you a new invite code.',
+    invite: 'New invite code',
+    rotate: 'Rotate identity',
+    working: 'Rotating…',
+    sent: (address: string, status: number, name: string) => `Notice to ${address}: ${status} ${name}`,
+    failed: (address: string, why: string) => `Notice to ${address} not sent: ${why}`,
+    done: (fingerprint: string) => `New fingerprint: ${fingerprint}`,
+    noticeTitle: 'Proposed fingerprint change',
+    notice: (address: string, fingerprint: string) =>
+      `${address} says it has a new certificate with the fingerprint ${fingerprint}.`,
+    unverified: 'The sender of this notice was not verified, so it cannot be accepted.',
+    accept: 'Accept new fingerprint',
+    accepted: (address: string) => `The new fingerprint for ${address} is now the one you trust.`,
+  },
+
+  shortcuts: {
+    title: 'Keyboard shortcuts',
+    scopes: { global: 'Everywhere', list: 'Message list', message: 'Open message' } as Record<string, string>,
+    or: 'or',
+    close: 'Close',
+  },
+
   session: {
     signOut: 'Sign out',
     signingOut: 'Signing out…',
@@ -107,6 +132,11 @@ export const text = {
     syncProgress: 'Sync progress',
     lastSync: (when: string) => `Last synced ${when}`,
     offline: 'Could not reach your host. Showing what is stored here; changes wait until it is back.',
+    search: 'Search mail',
+    searchHint: 'Subject, text, addresses and names, in every folder',
+    results: (n: number) => (n === 1 ? '1 message found' : `${n} messages found`),
+    threaded: 'Group by conversation',
+    conversation: (n: number) => (n === 1 ? '' : ` (${n})`),
   },
 
   message: {

@@ -102,6 +102,14 @@ export class ContactBook {
     await this.load();
   }
 
+  /** The user accepted a rotation notice (rotation.ts) from a verified sender: the new fingerprint replaces the old. */
+  async acceptRotation(rawAddress: string, fingerprint: string): Promise<void> {
+    const address = displayAddress(parseAddress(rawAddress));
+    await acceptFingerprintChange(this.app.store.contacts, address, fingerprint, 'manual', now());
+    this.conflicts = this.conflicts.filter((c) => c.address !== address);
+    await this.load();
+  }
+
   async markVerified(address: string): Promise<void> {
     const known = await this.app.store.contacts.get(address);
     if (!known) return;

@@ -4,6 +4,8 @@ import { GmapError } from '../gemini/errors';
 import { GMAP_TAGS } from '../gemini/gmap';
 import { GmapClient } from '../gemini/gmap-client';
 import { runPool } from './run-pool';
+import { MailSearch } from './mail-search.svelte';
+import { groupConversations } from '../search/conversations';
 import { describeFailure } from './host-keys.svelte';
 import { toMessageRecord } from './mail-record';
 import { listsByTag, localTags, mergeMessages, planSync, SYNC_TAGS } from './sync-plan';
@@ -28,10 +30,24 @@ export class Mailbox {
   /** Set when the host could not be reached; stored mail still shows and changes queue up. */
   offline = $state<string>();
 
+  readonly search = new MailSearch();
+  /** Show the folder as conversations grouped by thread key instead of single messages. */
+  threaded = $state(false);
+
   readonly counts = $derived(folderCounts(this.messages));
-  readonly visible = $derived(
+  readonly inFolderNow = $derived(
     this.messages.filter((m) => inFolder(m.tags, this.folder)).sort((a, b) => b.receivedAt - a.receivedAt),
   );
+  /** Search results across every folder, best first, while a query is typed; else the folder. */
+  readonly visible = $derived.by(() => {
+    const ids = this.search.hits();
+    if (this.search.query.trim() === '') return this.inFolderNow;
+    // A lookup table rebuilt with each result, never mutated: no reactivity needed.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const byId = new Map(this.messages.map((m) => [m.id, m]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  });
+  readonly conversations = $derived(groupConversations(this.visible));
   readonly selected = $derived(this.messages.find((m) => m.id === this.selectedId));
 
   #owner: string | undefined;
@@ -42,6 +58,14 @@ export class Mailbox {
     this.#owner = owner;
     this.selectedId = undefined;
     this.messages = await this.app.store.messages.listFor(owner);
+    void this.search.rebuild(this.messages);
+  }
+
+  /** Forgets the shown mail and its index (the page locked). */
+  clear(): void {
+    this.messages = [];
+    this.selectedId = undefined;
+    this.search.clear();
   }
 
   #client(): GmapClient | undefined {
@@ -91,6 +115,7 @@ export class Mailbox {
       await this.app.store.messages.deleteMany(owner, plan.remove);
       if (this.#owner === owner) {
         this.messages = mergeMessages(this.messages, plan.remove, [...retagged, ...fetched]);
+        this.search.update(fetched, plan.remove);
       }
       this.offline = undefined;
       this.lastSync = Date.now();
@@ -125,6 +150,7 @@ export class Mailbox {
     const owner = this.#owner;
     if (!owner) return;
     this.messages = this.messages.filter((m) => m.id !== id);
+    this.search.update([], [id]);
     if (this.selectedId === id) this.selectedId = undefined;
     await this.app.store.messages.deleteMany(owner, [id]);
     await this.app.store.tagQueue.add({

@@ -9,7 +9,12 @@ import {
 } from '../store';
 import { createIdleLock, DEFAULT_IDLE_TIMEOUT_MS, type IdleLock } from '../lock/idle-lock';
 import { watchActivity } from '../lock/watch-activity';
-import { unlockIdentity } from './identity-actions';
+import { sendMessage } from '../misfin/send';
+import { createSendOnlyIdentity, registerMailbox, unlockIdentity } from './identity-actions';
+import { describeFailure } from './host-keys.svelte';
+import { rotationNotice } from './rotation';
+import { displayAddress, routeAddress } from './routing';
+import { runPool } from './run-pool';
 import { ContactBook } from './contacts.svelte';
 import { Composer } from './composer.svelte';
 import { Mailbox } from './mailbox.svelte';
@@ -140,8 +145,7 @@ export class Webmail {
     this.composer.clear();
     this.view = 'mail';
     this.identities = this.identities.filter((i) => !i.wrapped);
-    this.mailbox.messages = [];
-    this.mailbox.selectedId = undefined;
+    this.mailbox.clear();
     if (this.#idle && !this.#idle.isLocked) this.#idle.lock('manual');
   }
 
@@ -230,6 +234,50 @@ export class Webmail {
     this.currentAddress = undefined;
     await clearEverything();
     location.replace('/');
+  }
+
+  /**
+   * Identity rotation (seed 001): a new key and certificate — by CSR on the home host (a fresh invite from
+   * the admin; the host adds the new fingerprint to the mailbox) or self-signed — then a notice to every
+   * contact sent with the OLD certificate, and only then the new identity replaces the old one here.
+   * Returns one line per contact saying whether the notice went out.
+   */
+  async rotate(fields: { invite?: string; passphrase?: string }): Promise<string[]> {
+    const old = this.current;
+    if (!old) return [];
+    const hostField = `${old.host}:${old.port}`;
+    const fresh =
+      old.origin === 'self-signed'
+        ? await createSendOnlyIdentity({
+            ...fields,
+            hostField,
+            mailbox: old.mailbox,
+            displayName: old.displayName,
+          })
+        : await registerMailbox(this.net, {
+            hostField,
+            mailbox: old.mailbox,
+            displayName: old.displayName,
+            invite: fields.invite ?? '',
+            passphrase: fields.passphrase,
+          });
+    const contacts = (await this.store.contacts.list()).filter((c) => c.address !== old.address);
+    const lines = await runPool(contacts, 4, async (contact) => {
+      try {
+        const to = routeAddress(contact.address, this.homes);
+        const message = rotationNotice(old.address, old.fingerprint, fresh.fingerprint, displayAddress(to));
+        const { response } = await sendMessage({ open: this.net.opener(old), to, message });
+        return text.rotation.sent(contact.address, response.status, response.info.name);
+      } catch (error) {
+        return text.rotation.failed(contact.address, describeFailure(error));
+      }
+    });
+    this.net.dropWarm();
+    await this.store.identities.put(fresh);
+    this.identities = this.identities.map((i) => (i.address === old.address ? fresh : i));
+    this.backupReminder = fresh;
+    if (fresh.wrapped) this.#armIdleLock();
+    return lines;
   }
 
   async saveBridge(input: string): Promise<void> {
