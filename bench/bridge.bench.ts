@@ -157,9 +157,30 @@ async function openTcp(port: number): Promise<Pipe> {
   };
 }
 
-/** The page's side for both bridges: the same thin client (bridge/bench-client.ts), so neither pays for it. */
-function openWs(url: string, origin?: string): Promise<Pipe> {
-  return openThinWebSocket(url, origin);
+/**
+ * The page's side, the same for both bridges. By default a thin client (bridge/bench-client.ts) that
+ * costs the shared CPU little; BENCH_CLIENT=ws uses the `ws` library's client instead, for comparison.
+ */
+const clientKind = process.env.BENCH_CLIENT === 'ws' ? 'ws' : 'thin';
+
+async function openWs(url: string, origin?: string): Promise<Pipe> {
+  if (clientKind === 'thin') return openThinWebSocket(url, origin);
+  const ws = new WebSocket(url, { perMessageDeflate: false, ...(origin ? { origin } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    send: (data) => {
+      ws.send(data);
+      return ws.bufferedAmount < 4 * 1024 * 1024;
+    },
+    onData: (listener) => ws.on('message', (data: Buffer) => listener(data)),
+    whenWritable: async () => {
+      while (ws.bufferedAmount >= 1024 * 1024) await new Promise((r) => setImmediate(r));
+    },
+    close: () => ws.close(),
+  };
 }
 
 /** Every transfer has a deadline, so a peer that loses bytes fails the run instead of hanging it. */
@@ -316,13 +337,18 @@ async function conduct(): Promise<void> {
     for (const name of Object.keys(peers)) samples[name] = { down: [], up: [], rtt: [] };
     console.log(
       `throughput: ${transferBytes / 1024 / 1024} MB each way; latency: ${roundTrips} round trips; ` +
-        `unmasking in the bridge: ${unmaskImplementation}; load average ${loadavg()
+        `client: ${clientKind}; unmasking in the bridge: ${unmaskImplementation}; load average ${loadavg()
           .map((n) => n.toFixed(2))
           .join(' ')}; ` +
         `median of ${rounds} alternating rounds`,
     );
     for (const [name, open] of Object.entries(peers)) {
-      await download(await open()); // warm-up (JIT, TCP windows)
+      // Warm-up both ways, twice: a bridge in service runs for days, so its JIT-compiled steady state is
+      // what counts (websockify forks a fresh process per connection either way).
+      for (let i = 0; i < 2; i++) {
+        await download(await open());
+        await upload(await open());
+      }
       console.log(`  warmed up ${name}`);
     }
     for (let pass = 0; pass < rounds; pass++) {
@@ -376,6 +402,7 @@ async function conduct(): Promise<void> {
     const websockifyMbps = mean(results.websockify!);
     const summary = {
       bench: 'bridge',
+      client: clientKind,
       mbps: round(bridgeMbps),
       websockify_mbps: round(websockifyMbps),
       direct_mbps: round(mean(results.direct!)),
