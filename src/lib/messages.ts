@@ -92,6 +92,14 @@ export const text = {
     close: 'Close',
   },
 
+  notify: {
+    title: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
+    body: 'Misfin webmail',
+    allow: 'Notify me of new mail',
+    allowed: 'Notifications are on for new mail.',
+    denied: 'This browser blocks notifications for this page.',
+  },
+
   session: {
     signOut: 'Sign out',
     signingOut: 'Signing out…',

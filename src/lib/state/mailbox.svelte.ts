@@ -1,3 +1,4 @@
+import { text } from '../messages';
 import type { MessageRecord, TagAction } from '../store';
 import { FOLDERS, folderCounts, inFolder, moveChanges, UNREAD, type Folder } from './folders';
 import { GmapError } from '../gemini/errors';
@@ -18,6 +19,13 @@ export const FETCH_CONNECTIONS = 12;
 const BATCH = 100;
 /** Id lists of a large mailbox can be long. */
 const MAX_LIST_BYTES = 4 * 1024 * 1024;
+
+/** A system notification for new mail, when the user allowed it and is looking elsewhere. */
+function notifyNewMail(count: number): void {
+  if (count === 0 || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  if (document.visibilityState === 'visible') return;
+  new Notification(text.notify.title(count), { body: text.notify.body, tag: 'new-mail' });
+}
 
 /** The current identity's messages, folders and sync with the host over GMAP. */
 export class Mailbox {
@@ -116,6 +124,7 @@ export class Mailbox {
       if (this.#owner === owner) {
         this.messages = mergeMessages(this.messages, plan.remove, [...retagged, ...fetched]);
         this.search.update(fetched, plan.remove);
+        notifyNewMail(fetched.filter((m) => m.tags.includes(UNREAD)).length);
       }
       this.offline = undefined;
       this.lastSync = Date.now();

@@ -35,6 +35,13 @@ const CURRENT_KEY = 'currentIdentity';
 const BRIDGE_KEY = 'bridgeUrl';
 const IDLE_KEY = 'idleLockMs';
 
+/** Device mode only: asks the service worker to keep the app shell for offline use (service-worker.ts). */
+function keepShellOffline(): void {
+  void navigator.serviceWorker?.ready
+    .then((registration) => registration.active?.postMessage({ type: 'cache-shell' }))
+    .catch(() => undefined);
+}
+
 /** The page's root state: the store, the identities and which one is in use, and the parts built on them. */
 export class Webmail {
   #store: WebmailStore | undefined;
@@ -102,6 +109,7 @@ export class Webmail {
       if (await webmailDatabaseExists()) {
         this.#store = await openWebmailStore();
         this.mode = 'device';
+        keepShellOffline();
       } else {
         this.#store = createMemoryStore();
       }
@@ -218,6 +226,7 @@ export class Webmail {
       await disk.settings.set(BRIDGE_KEY, this.bridgeSetting);
       this.#store = disk;
       this.persisted = await navigator.storage?.persist?.().catch(() => false);
+      keepShellOffline();
     }
     this.mode = mode;
   }

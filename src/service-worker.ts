@@ -1,0 +1,55 @@
+/// <reference no-default-lib="true"/>
+/// <reference lib="esnext" />
+/// <reference lib="webworker" />
+/// <reference types="@sveltejs/kit" />
+// Offline app shell (issue 8). SvelteKit registers this worker for every visitor, so it caches nothing on
+// its own: only a page in "This is my device" mode asks it to (message `cache-shell`), and a shared
+// computer never gets a cache. Sign-out deletes the caches and unregisters the worker (state/sign-out.ts).
+import { build, files, version } from '$service-worker';
+
+const worker = globalThis as unknown as ServiceWorkerGlobalScope;
+const CACHE = `shell-${version}`;
+const SHELL = ['/', ...build, ...files];
+
+worker.addEventListener('install', () => void worker.skipWaiting());
+
+worker.addEventListener('activate', (event) => {
+  // Old versions' shells go; the current one stays only if a device page already asked for it.
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+      await worker.clients.claim();
+    })(),
+  );
+});
+
+worker.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type !== 'cache-shell') return;
+  event.waitUntil(
+    (async () => {
+      if (await caches.has(CACHE)) return;
+      const cache = await caches.open(CACHE);
+      await cache.addAll(SHELL);
+    })(),
+  );
+});
+
+worker.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== worker.location.origin) return;
+  event.respondWith(
+    (async () => {
+      try {
+        return await fetch(request);
+      } catch (error) {
+        // Offline: the shell from the cache, if this browser has one; every route is the same SPA page.
+        if (!(await caches.has(CACHE))) throw error;
+        const cache = await caches.open(CACHE);
+        const hit = await cache.match(request.mode === 'navigate' ? '/' : request);
+        if (hit) return hit;
+        throw error;
+      }
+    })(),
+  );
+});
