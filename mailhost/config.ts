@@ -91,6 +91,8 @@ export function checkHostName(host: string): string {
 export const paths = {
   hostFile: (dir: string) => join(dir, 'host.json'),
   knownSenders: (dir: string) => join(dir, 'known-senders.json'),
+  /** Pinned keys of the other hosts this host has connected to (sender verification, list re-sends). */
+  knownHosts: (dir: string) => join(dir, 'known_hosts'),
   domain: (dir: string, host: string) => join(dir, 'domains', host),
   caKey: (dir: string, host: string) => join(dir, 'domains', host, 'ca-key.pem'),
   caCert: (dir: string, host: string) => join(dir, 'domains', host, 'ca-cert.pem'),

@@ -8,6 +8,8 @@ import { createMisfinServer } from './listener';
 import { ListRelay } from './lists';
 import { directResolve, peerResolver, type ResolveHost } from './outbound';
 import { RateLimiter } from './rate-limit';
+// `.js` suffix: tsx would otherwise read `.node` as a native-addon extension.
+import { FileHostPinStore } from '../src/lib/trust/known-hosts-file.node.js';
 import { SenderVerifier } from './verify-sender';
 
 export interface HostOptions {
@@ -45,10 +47,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     domains.set(host, await Domain.load(options.dataDir, host, { loadMailboxes: true }));
   }
   const known = await KnownSenders.load(paths.knownSenders(options.dataDir));
+  const pins = new FileHostPinStore(paths.knownHosts(options.dataDir));
   const verifier = new SenderVerifier({
     known,
     localDomain: (host) => domains.get(host),
     resolve,
+    pins,
     timeoutMs: settings.outboundTimeoutMs,
     verifyTtlMs: settings.verifyTtlMs,
     unverifiedRetryMs: settings.unverifiedRetryMs,
@@ -64,7 +68,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     senderLimiter: new RateLimiter(settings.senderRate, now),
     registrationLimiter: new RateLimiter(settings.registrationFailureRate, now),
     resolve,
-    lists: new ListRelay({ settings, resolve, log }),
+    lists: new ListRelay({ settings, resolve, pins, log }),
     now,
     log,
   };

@@ -13,6 +13,7 @@ import { writeFileDurable } from './durable';
 import type { Domain } from './domain';
 import { storedText, type DeliveryRequest } from './delivery';
 import type { ClientIdentity } from '../src/lib/tls/client';
+import type { HostPinStore } from '../src/lib/trust/host-pins';
 import { sendAs, type ResolveHost } from './outbound';
 import { QuotaExceededError, type Mailbox } from './store';
 import type { Sender } from './verify-sender';
@@ -61,6 +62,7 @@ export class ListRelay {
     private readonly options: {
       settings: HostSettings;
       resolve: ResolveHost;
+      pins: HostPinStore;
       log: (line: string) => void;
     },
   ) {}
@@ -150,6 +152,8 @@ export class ListRelay {
           const response = await sendAs(address, outgoing, identity, {
             timeoutMs: this.options.settings.outboundTimeoutMs,
             resolve: this.options.resolve,
+            pins: this.options.pins,
+            log: this.options.log,
           });
           this.options.log(`list ${listAddress} -> ${recipient}: ${response.status}`);
         } catch (error) {

@@ -6,6 +6,7 @@ import type { OutgoingMail } from '../src/lib/misfin/gemmail-format';
 import type { MisfinResponse } from '../src/lib/misfin/response';
 import { probe, sendMessage } from '../src/lib/misfin/send';
 import { connectTls, type ClientIdentity, type Connector, type VerifyServer } from '../src/lib/tls/client';
+import { tofuVerifier, type HostPinStore } from '../src/lib/trust/host-pins';
 // `.js` suffix: tsx would otherwise read `.node` as a native-addon extension (cli/session.ts does the same).
 import { connectTcp } from '../src/lib/tls/tcp-transport.node.js';
 
@@ -34,6 +35,12 @@ export function peerResolver(entries: Record<string, string>): ResolveHost {
 export interface OutboundOptions {
   resolve: ResolveHost;
   timeoutMs: number;
+  /**
+   * The keys of the hosts this host has talked to, pinned on first use (design.md §4). Without pins, anyone
+   * between two hosts could answer a verification probe with the fingerprint the forger needs.
+   */
+  pins: HostPinStore;
+  log?: (line: string) => void;
 }
 
 /** TCP to wherever `resolve` says; SNI and the request keep the Misfin host name. */
@@ -45,13 +52,19 @@ function connector(options: OutboundOptions): Connector {
 }
 
 /**
- * Misfin hosts present self-signed CA certificates, so the TLS layer accepts any (after the handshake
- * signature checks); what a certificate is worth is decided by the caller (fingerprints, CA signature).
+ * Misfin hosts present self-signed CA certificates, so there is no CA store: the first key a host shows is
+ * pinned, and a different one later fails the connection (and with it the verification that needed it).
  */
-const acceptAnyServer: VerifyServer = async () => undefined;
+function pinnedServer(options: OutboundOptions): VerifyServer {
+  return tofuVerifier(options.pins, {
+    onFirstContact: (info) =>
+      options.log?.(`outbound: pinned the key of ${info.host}:${info.port} (certificate ${info.certSha256})`),
+  });
+}
 
 /** The leaf certificate (DER) a host presents on its Misfin port: the CA check of spec §3.3. */
 export async function fetchHostCertificate(host: string, options: OutboundOptions): Promise<Uint8Array> {
+  const verifyPinned = pinnedServer(options);
   const transport = await connector(options)(host, MISFIN_PORT);
   let leaf: Uint8Array | undefined;
   try {
@@ -60,6 +73,7 @@ export async function fetchHostCertificate(host: string, options: OutboundOption
       port: MISFIN_PORT,
       timeoutMs: options.timeoutMs,
       verifyServer: async (info) => {
+        await verifyPinned(info);
         leaf = info.chain[0];
       },
     });
@@ -81,7 +95,7 @@ export async function probeAddress(
     to: address,
     identity,
     connector: connector(options),
-    verifyServer: acceptAnyServer,
+    verifyServer: pinnedServer(options),
     timeoutMs: options.timeoutMs,
   });
   return result.response;
@@ -99,7 +113,7 @@ export async function sendAs(
     message,
     identity,
     connector: connector(options),
-    verifyServer: acceptAnyServer,
+    verifyServer: pinnedServer(options),
     timeoutMs: options.timeoutMs,
   });
   return result.response;

@@ -10,6 +10,7 @@ import { certificateFingerprint, parseCertificate, type Certificate } from '../s
 import type { Domain } from './domain';
 import type { KnownSenders, VerificationMethod } from './known-senders';
 import type { ClientIdentity } from '../src/lib/tls/client';
+import type { HostPinStore } from '../src/lib/trust/host-pins';
 import { fetchHostCertificate, probeAddress, type ResolveHost } from './outbound';
 
 export interface Sender {
@@ -28,6 +29,8 @@ export interface VerifierOptions {
   /** A domain this host serves, by name. */
   localDomain: (host: string) => Domain | undefined;
   resolve: ResolveHost;
+  /** Pins of the other hosts' keys (outbound.ts). */
+  pins: HostPinStore;
   timeoutMs: number;
   verifyTtlMs: number;
   unverifiedRetryMs: number;
@@ -103,6 +106,8 @@ export class SenderVerifier {
       const der = await fetchHostCertificate(host, {
         timeoutMs: this.options.timeoutMs,
         resolve: this.options.resolve,
+        pins: this.options.pins,
+        log: this.options.log,
       });
       entry = { cert: parseCertificate(der), fingerprint: await certificateFingerprint(der), fetchedAt: now };
     } catch (error) {
@@ -162,6 +167,8 @@ export class SenderVerifier {
       response = await probeAddress(target, probeAs, {
         timeoutMs: this.options.timeoutMs,
         resolve: this.options.resolve,
+        pins: this.options.pins,
+        log: this.options.log,
       });
     } catch (error) {
       this.options.log(`verify: probe of ${sender.text} failed: ${(error as Error).message}`);

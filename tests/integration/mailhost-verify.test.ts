@@ -1,5 +1,7 @@
 // Sender verification with two real hosts (seeds 000/001): host CA signature, probe, forged certificate,
 // changed fingerprint, unreachable host. Both hosts run on 127.0.0.1; resolveHost maps names to ports.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailboxAddCommand } from '../../mailhost/admin';
 import type { ResolveHost } from '../../mailhost/outbound';
@@ -118,5 +120,29 @@ describe('sender verification across hosts', () => {
     const zoe = await selfSignedIdentity('zoe', 'hostc.test');
     expect((await send(zoe, '# from nowhere')).status).toBe(20);
     expect(await tagsOfLatest(alice)).toEqual(expect.arrayContaining(['SenderUnverified', 'ViaNone']));
+  });
+
+  it('pins the other host key and stops trusting it when the key changes', async () => {
+    // The first tests made host A fetch host B's certificate; it is pinned in A's known_hosts.
+    const pinned = await readFile(join(a.dataDir, 'known_hosts'), 'utf8');
+    expect(pinned).toMatch(/^hostb\.test:1958 [0-9a-f]{64} [0-9a-f]{64} /m);
+    // Now "hostb.test" answers with another key (a takeover, or someone in the middle).
+    let erin: TestIdentity | undefined;
+    const impostor = await startTestHost('hostb.test', {
+      setup: async (dir) => {
+        erin = await addMailboxWithCert(dir, 'erin');
+      },
+    });
+    table.set('hostb.test', impostor.port);
+    skew = 4 * 3_600_000; // past every cached outcome
+    try {
+      expect((await send(erin!, '# signed by the impostor CA')).status).toBe(20);
+      expect(await tagsOfLatest(alice)).toEqual(expect.arrayContaining(['SenderUnverified', 'ViaNone']));
+      expect(a.logs.join('\n')).toMatch(/hostb\.test[^\n]*(changed|different)/i);
+    } finally {
+      skew = 0;
+      table.set('hostb.test', b.port);
+      await impostor.stop();
+    }
   });
 });
