@@ -144,6 +144,7 @@ export const text = {
     searchHint: 'Subject, text, addresses and names, in every folder',
     results: (n: number) => (n === 1 ? '1 message found' : `${n} messages found`),
     threaded: 'Group by conversation',
+    more: 'Show more messages',
     conversation: (n: number) => (n === 1 ? '' : ` (${n})`),
   },
 

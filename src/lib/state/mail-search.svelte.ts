@@ -5,6 +5,10 @@ import { searchDocumentFromGemmail } from '../search/from-gemmail';
 import { SearchIndex } from '../search/search-index';
 import type { MessageRecord } from '../store';
 
+/** Messages parsed per step while the index is built; small enough to stay well inside a frame. */
+const PARSE_CHUNK = 100;
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** A message that cannot be parsed is still found by what the record itself knows. */
 export function searchDocumentOf(message: MessageRecord): SearchDocument {
   try {
@@ -43,10 +47,15 @@ export class MailSearch {
     this.version++;
     this.indexing = true;
     try {
-      await addInSlices(this.#index, messages.map(searchDocumentOf), {
-        signal: abort.signal,
-        onProgress: () => this.version++,
-      });
+      // Parsing is the expensive half, so it is sliced too: a chunk at a time, after the first screen is drawn.
+      await pause();
+      for (let at = 0; at < messages.length; at += PARSE_CHUNK) {
+        abort.signal.throwIfAborted();
+        const documents = messages.slice(at, at + PARSE_CHUNK).map(searchDocumentOf);
+        await addInSlices(this.#index, documents, { signal: abort.signal });
+        this.version++;
+        await pause();
+      }
     } catch (error) {
       if (!abort.signal.aborted) throw error;
     } finally {

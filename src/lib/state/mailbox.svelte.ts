@@ -17,6 +17,8 @@ export const LIST_CONNECTIONS = 6;
 export const FETCH_CONNECTIONS = 12;
 /** Messages written to IndexedDB per transaction during a long sync. */
 const BATCH = 100;
+/** Rows of the message list drawn at first and added by "Show more". */
+export const PAGE_ROWS = 100;
 /** Id lists of a large mailbox can be long. */
 const MAX_LIST_BYTES = 4 * 1024 * 1024;
 
@@ -56,6 +58,10 @@ export class Mailbox {
     return ids.flatMap((id) => byId.get(id) ?? []);
   });
   readonly conversations = $derived(groupConversations(this.visible));
+  /** Rows drawn; the list grows on demand, so a mailbox of 10,000 draws its first screen at once (design §6). */
+  shown = $state(PAGE_ROWS);
+  readonly page = $derived(this.visible.slice(0, this.shown));
+  readonly conversationPage = $derived(this.conversations.slice(0, this.shown));
   readonly selected = $derived(this.messages.find((m) => m.id === this.selectedId));
 
   #owner: string | undefined;

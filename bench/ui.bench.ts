@@ -1,0 +1,149 @@
+// UI benchmark (issue 8, design.md §6), in headless Chromium through the real bridge:
+//   inbox_10k_ms      with 10,000 messages seeded straight into IndexedDB, time from navigation start to the
+//                     first rows of the inbox on screen (median of several reloads; the mail host is stopped
+//                     so the page shows what it has stored and does not sync it away);
+//   search_ms         per keystroke: from the input event to the updated result list (median over queries
+//                     typed one character at a time, after the local index is built);
+//   first_load_kb_gz  JavaScript fetched by the first navigation, gzipped.
+// Last line: {"bench":"ui","inbox_10k_ms":…,"search_ms":…,"first_load_kb_gz":…}. Budgets: 150 ms, 50 ms, 150 KB.
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { startWebmailEnv } from '../tests/support/webmail-env';
+import { register } from '../tests/support/webmail-page';
+
+const MESSAGES = 10_000;
+const RELOADS = 5;
+const BUDGET = { inbox_10k_ms: 150, search_ms: 50, first_load_kb_gz: 150 };
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+// In-page code is plain script text: tsx adds a `__name` helper to functions that does not exist in the page.
+const SEED_SCRIPT = `async ({ owner, count }) => {
+  const words = ['river', 'meeting', 'garden', 'invoice', 'holiday', 'orbit', 'capsule', 'gemini', 'lantern',
+    'harbour', 'violet', 'sprocket', 'thunder', 'quartz', 'meadow', 'pixel', 'saffron', 'tundra', 'walnut', 'zephyr'];
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const pick = () => words[Math.floor(rand() * words.length)];
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open('misfin-webmail');
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const tx = db.transaction('messages', 'readwrite');
+  const store = tx.objectStore('messages');
+  const start = Date.UTC(2026, 0, 1);
+  for (let i = 0; i < count; i++) {
+    const subject = pick() + ' ' + pick() + ' ' + i;
+    const from = 'sender' + (i % 50) + '@example.org';
+    const at = start + i * 60000;
+    const stamp = new Date(at).toISOString().replace(/\\.\\d{3}Z$/, 'Z');
+    const body = '# ' + subject + '\\n' + Array.from({ length: 40 }, pick).join(' ') + '\\n';
+    store.put({ owner, id: 'm' + i, tags: i % 7 === 0 ? ['Inbox', 'Unread'] : ['Inbox'],
+      raw: from + ' Sender ' + (i % 50) + '\\n' + owner + '\\n' + stamp + '\\n' + body,
+      subject, fromAddress: from, fromName: 'Sender ' + (i % 50), receivedAt: at, threadKey: subject });
+  }
+  await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); });
+  db.close();
+}`;
+
+// Records when the first inbox row is in the DOM, measured from navigation start.
+const FIRST_ROW_SCRIPT = `(() => {
+  const seen = () => document.querySelector('[data-message-list] li button');
+  const observer = new MutationObserver(() => {
+    if (seen()) { globalThis.__firstRowMs = performance.now(); observer.disconnect(); }
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})()`;
+
+const SEARCH_SCRIPT = `async (queries) => {
+  const input = document.querySelector('[data-search]');
+  const list = document.querySelector('[data-message-list]');
+  const macrotask = () => new Promise((resolve) => { const c = new MessageChannel(); c.port1.onmessage = resolve; c.port2.postMessage(0); });
+  const times = [];
+  let found = 0;
+  for (const query of queries) {
+    for (let n = 1; n <= query.length; n++) {
+      const start = performance.now();
+      input.value = query.slice(0, n);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await macrotask();
+      times.push(performance.now() - start);
+    }
+    found = list.querySelectorAll('li').length;
+    input.value = '';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await macrotask();
+  }
+  return { times, found };
+}`;
+
+const env = await startWebmailEnv();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
+try {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+
+  // First load: the JavaScript a newcomer downloads, gzipped as a server would send it.
+  const scripts = new Map<string, Buffer>();
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'script')
+      void response.body().then((body) => scripts.set(response.url(), body));
+  });
+  await page.goto(env.url, { waitUntil: 'networkidle' });
+  const firstLoadKb = [...scripts.values()].reduce((sum, body) => sum + gzipSync(body).length, 0) / 1024;
+  page.removeAllListeners('response');
+
+  await register(page, env, 'bench', 'Bench');
+  await page.evaluate(`(${SEED_SCRIPT})(${JSON.stringify({ owner: 'bench@localhost', count: MESSAGES })})`);
+  await env.stopHost();
+  await page.addInitScript(FIRST_ROW_SCRIPT);
+
+  const inboxTimes: number[] = [];
+  for (let i = 0; i < RELOADS; i++) {
+    await page.reload();
+    // Polled from outside: waitForFunction would evaluate a string inside the page, which its CSP forbids.
+    let at: number | undefined;
+    for (let waited = 0; at === undefined && waited < 30_000; waited += 50) {
+      at = (await page.evaluate('globalThis.__firstRowMs')) as number | undefined;
+      if (at === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (at === undefined) throw new Error('the inbox never showed a row');
+    inboxTimes.push(at);
+  }
+  const rows = await page.locator('[data-message-list] li').count();
+
+  // Let the index finish building in its slices before typing.
+  await page.waitForTimeout(4000);
+  const search = (await page.evaluate(
+    `(${SEARCH_SCRIPT})(${JSON.stringify(['lantern', 'zephyr quartz', 'sender7', 'garden 9999'])})`,
+  )) as { times: number[]; found: number };
+
+  const result = {
+    bench: 'ui',
+    inbox_10k_ms: Math.round(median(inboxTimes) * 10) / 10,
+    search_ms: Math.round(median(search.times) * 100) / 100,
+    first_load_kb_gz: Math.round(firstLoadKb * 10) / 10,
+  };
+  console.log(
+    `inbox with ${MESSAGES} stored messages: first rows after ${inboxTimes.map((t) => t.toFixed(1)).join(', ')} ms (${rows} rows drawn)`,
+  );
+  console.log(
+    `search per keystroke: median ${result.search_ms} ms, max ${Math.max(...search.times).toFixed(2)} ms over ${search.times.length} keystrokes (last query found ${search.found})`,
+  );
+  console.log(`first-load JavaScript: ${result.first_load_kb_gz} KB gzipped in ${scripts.size} files`);
+  for (const [key, budget] of Object.entries(BUDGET)) {
+    const value = result[key as keyof typeof BUDGET];
+    console.log(`${key}: ${value} (budget ${budget}) ${value <= budget ? 'within budget' : 'OVER BUDGET'}`);
+  }
+  console.log(JSON.stringify(result));
+} finally {
+  await browser.close();
+  await env.stop();
+}
