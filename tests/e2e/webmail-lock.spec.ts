@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { watchCsp } from '../support/csp-watch';
 import { registerInNode, sendInNode } from '../support/node-mailbox';
@@ -56,6 +57,7 @@ test('a protected identity: backup, idle lock, wrong passphrase refused, and the
   const lock = page.getByRole('form', { name: 'Locked' });
   await expect(lock).toBeVisible({ timeout: 15_000 });
   await expect(page.getByRole('combobox', { name: 'Identity' })).toHaveCount(0);
+  expect((await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze()).violations).toEqual([]);
 
   await lock.getByLabel('Passphrase').fill('not the passphrase');
   await lock.getByRole('button', { name: 'Unlock' }).click();
