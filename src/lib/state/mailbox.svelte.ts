@@ -71,8 +71,14 @@ export class Mailbox {
   async load(owner: string): Promise<void> {
     this.#owner = owner;
     this.selectedId = undefined;
-    this.messages = await this.app.store.messages.listFor(owner);
-    void this.search.rebuild(this.messages);
+    // The first screen from the newest rows alone, then everything (counts, other folders, search).
+    const first = await this.app.store.messages.newest(owner, PAGE_ROWS);
+    if (this.#owner !== owner) return;
+    this.messages = first;
+    const all = await this.app.store.messages.listFor(owner);
+    if (this.#owner !== owner) return;
+    this.messages = all;
+    void this.search.rebuild(all);
   }
 
   /** Forgets the shown mail and its index (the page locked). */

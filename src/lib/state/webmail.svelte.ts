@@ -113,9 +113,14 @@ export class Webmail {
       } else {
         this.#store = createMemoryStore();
       }
-      this.bridgeSetting = await this.store.settings.get(BRIDGE_KEY, '');
-      this.idleLockMs = await this.store.settings.get(IDLE_KEY, DEFAULT_IDLE_TIMEOUT_MS);
-      const stored = await this.store.identities.list();
+      // Independent reads, issued together: the first screen waits for the slowest, not for their sum.
+      const [bridge, idleMs, stored] = await Promise.all([
+        this.store.settings.get(BRIDGE_KEY, ''),
+        this.store.settings.get(IDLE_KEY, DEFAULT_IDLE_TIMEOUT_MS),
+        this.store.identities.list(),
+      ]);
+      this.bridgeSetting = bridge;
+      this.idleLockMs = idleMs;
       this.identities = stored.filter((i): i is IdentityRecord => i.privateKey !== undefined);
       this.ready = true;
       if (stored.some((i) => i.wrapped)) {
@@ -208,8 +213,12 @@ export class Webmail {
     if (address !== this.currentAddress) this.net.dropWarm();
     this.currentAddress = address;
     this.view = 'mail';
-    await this.store.settings.set(CURRENT_KEY, address);
-    await Promise.all([this.mailbox.load(address), this.outbox.load(), this.composer.loadDrafts(address)]);
+    await Promise.all([
+      this.mailbox.load(address),
+      this.outbox.load(),
+      this.composer.loadDrafts(address),
+      this.store.settings.set(CURRENT_KEY, address),
+    ]);
     if (this.current?.origin !== 'self-signed') void this.mailbox.sync();
   }
 

@@ -22,6 +22,7 @@ describe('createMemoryStore (shared-computer mode)', () => {
     mine[0]!.tags.push('Changed');
     expect((await store.messages.get('me@h', mine[0]!.id))?.tags).toEqual(['Inbox']);
     expect((await store.messages.setTags('me@h', '1', ['Archive']))?.tags).toEqual(['Archive']);
+    expect((await store.messages.newest('me@h', 1)).map((m) => m.id)).toHaveLength(1);
     await store.messages.deleteMany('me@h', ['2']);
     expect(await store.messages.get('me@h', '2')).toBeUndefined();
   });

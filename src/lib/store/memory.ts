@@ -74,6 +74,10 @@ export function createMemoryStore(): WebmailStore {
     },
     messages: {
       listFor: async (owner) => byOwner(messages, owner),
+      newest: async (owner, count) =>
+        byOwner(messages, owner)
+          .sort((a, b) => b.receivedAt - a.receivedAt)
+          .slice(0, count),
       get: async (owner, id) => copy(messages.get(messageKey(owner, id))),
       putMany: async (list) => {
         for (const m of list) messages.set(messageKey(m.owner, m.id), copy(m));

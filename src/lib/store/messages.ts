@@ -8,6 +8,18 @@ export class MessageRepository {
     return this.db.getAllFromIndex('messages', 'owner', owner);
   }
 
+  /** The `count` most recent messages of `owner`, newest first (the first screen of the list). */
+  async newest(owner: string, count: number): Promise<MessageRecord[]> {
+    const range = IDBKeyRange.bound([owner, -Infinity], [owner, Infinity]);
+    const found: MessageRecord[] = [];
+    let cursor = await this.db.transaction('messages').store.index('ownerTime').openCursor(range, 'prev');
+    while (cursor && found.length < count) {
+      found.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return found;
+  }
+
   get(owner: string, id: string): Promise<MessageRecord | undefined> {
     return this.db.get('messages', [owner, id]);
   }

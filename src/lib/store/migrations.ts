@@ -22,6 +22,10 @@ export const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore('tagQueue', { keyPath: 'seq', autoIncrement: true }).createIndex('owner', 'owner');
     db.createObjectStore('settings', { keyPath: 'key' });
   },
+  // v2: newest-first reads per mailbox, so the first screen of a large inbox needs only its first rows.
+  (_db, tx) => {
+    tx.objectStore('messages').createIndex('ownerTime', ['owner', 'receivedAt']);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -127,7 +127,11 @@ export interface WebmailDB extends DBSchema {
   identities: { key: string; value: StoredIdentity };
   hostPins: { key: [string, number]; value: HostPinRecord };
   contacts: { key: string; value: ContactRecord };
-  messages: { key: [string, string]; value: MessageRecord; indexes: { owner: string } };
+  messages: {
+    key: [string, string];
+    value: MessageRecord;
+    indexes: { owner: string; ownerTime: [string, number] };
+  };
   outbox: { key: string; value: OutboxRecord; indexes: { owner: string } };
   drafts: { key: string; value: DraftRecord; indexes: { owner: string } };
   tagQueue: { key: number; value: TagChangeRecord; indexes: { owner: string } };
