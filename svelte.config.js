@@ -7,6 +7,9 @@ const config = {
   kit: {
     // A single-page app: the bridge serves build/ and falls back to index.html.
     adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
+    // Registered by the page only in "This is my device" mode (state/webmail.svelte.ts), never on a
+    // shared computer.
+    serviceWorker: { register: false },
   },
 };
 

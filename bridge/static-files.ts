@@ -50,10 +50,10 @@ export function securityHeaders(scriptHashes: string[] = []): Record<string, str
       "form-action 'self'",
       "frame-ancestors 'none'",
       // Trusted Types (anchors.md §5.2): DOM-XSS sinks take only policy-made values. Svelte builds its
-      // templates through the 'svelte-trusted-html' policy, SvelteKit registers the service worker
-      // through 'sveltekit-trusted-url'; no other policy may be created.
+      // templates through the 'svelte-trusted-html' policy, SvelteKit has 'sveltekit-trusted-url', and
+      // the page registers its service worker through 'misfin-service-worker'; no other policy may exist.
       "require-trusted-types-for 'script'",
-      'trusted-types svelte-trusted-html sveltekit-trusted-url',
+      'trusted-types svelte-trusted-html sveltekit-trusted-url misfin-service-worker',
     ].join('; '),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',

@@ -2,9 +2,8 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 /// <reference types="@sveltejs/kit" />
-// Offline app shell (issue 8). SvelteKit registers this worker for every visitor, so it caches nothing on
-// its own: only a page in "This is my device" mode asks it to (message `cache-shell`), and a shared
-// computer never gets a cache. Sign-out deletes the caches and unregisters the worker (state/sign-out.ts).
+// Offline app shell (issue 8). Only a page in "This is my device" mode registers this worker and asks it to
+// cache the shell (message `cache-shell`); a shared computer never gets a worker or a cache. Sign-out deletes the caches and unregisters the worker (state/sign-out.ts).
 import { build, files, version } from '$service-worker';
 
 const worker = globalThis as unknown as ServiceWorkerGlobalScope;

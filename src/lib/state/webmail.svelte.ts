@@ -1,3 +1,4 @@
+import { dev } from '$app/environment';
 import { text } from '../messages';
 import {
   createMemoryStore,
@@ -35,9 +36,43 @@ const CURRENT_KEY = 'currentIdentity';
 const BRIDGE_KEY = 'bridgeUrl';
 const IDLE_KEY = 'idleLockMs';
 
-/** Device mode only: asks the service worker to keep the app shell for offline use (service-worker.ts). */
+const SERVICE_WORKER_PATH = '/service-worker.js';
+
+/** The slice of the Trusted Types API (W3C Trusted Types §2.3) we use; TypeScript's DOM types lack it. */
+interface ScriptUrlPolicyFactory {
+  createPolicy(
+    name: string,
+    rules: { createScriptURL(url: string): string },
+  ): { createScriptURL(url: string): unknown };
+}
+
+let serviceWorkerPolicy: { createScriptURL(url: string): unknown } | undefined;
+
+/**
+ * Under `require-trusted-types-for 'script'` (issue 8) a worker URL must come from a policy; this one, named
+ * in the bridge's CSP, turns out nothing but the app's own worker. A policy name can be created only once.
+ */
+function serviceWorkerUrl(): unknown {
+  const factory = (globalThis as { trustedTypes?: ScriptUrlPolicyFactory }).trustedTypes;
+  if (!factory) return SERVICE_WORKER_PATH;
+  serviceWorkerPolicy ??= factory.createPolicy('misfin-service-worker', {
+    createScriptURL: (url: string) => {
+      if (url !== SERVICE_WORKER_PATH) throw new TypeError(`not the app's service worker: ${url}`);
+      return url;
+    },
+  });
+  return serviceWorkerPolicy.createScriptURL(SERVICE_WORKER_PATH);
+}
+
+/**
+ * Device mode only: registers the service worker (SvelteKit's automatic registration is off, so a shared
+ * computer never gets one) and asks it to keep the app shell for offline use (service-worker.ts).
+ */
 function keepShellOffline(): void {
-  void navigator.serviceWorker?.ready
+  if (!('serviceWorker' in navigator)) return;
+  void navigator.serviceWorker
+    .register(serviceWorkerUrl() as unknown as string, { type: dev ? 'module' : 'classic' })
+    .then(() => navigator.serviceWorker.ready)
     .then((registration) => registration.active?.postMessage({ type: 'cache-shell' }))
     .catch(() => undefined);
 }
