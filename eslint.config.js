@@ -30,7 +30,7 @@ export default ts.config(
   {
     // Protocol code runs in the browser and in Node: no Node built-ins, no DOM-only imports.
     files: ['src/lib/{bytes,tls,misfin,gemini,identity,trust}/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/*.node.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -7,8 +7,7 @@ import { SocketReadQueue, startTls } from 'subtls';
 import { connect as netConnect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { connectTls } from '../src/lib/tls/client';
-// tsx cannot resolve the extensionless form of a `.node.ts` file (it reads `.node` as an extension).
-import { connectTcp } from '../src/lib/tls/tcp-transport.node.js';
+import { connectTcp } from '../src/lib/node/tcp-transport';
 import { identityFrom, makeCertificate, removeTempDirs } from '../tests/support/tls-peers';
 
 const rounds = Number(process.env.TLS_BENCH_ROUNDS ?? 200);

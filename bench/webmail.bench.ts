@@ -12,7 +12,7 @@ import { chromium, type Page } from '@playwright/test';
 import { mailboxAddCommand } from '../mailhost/admin';
 import { importIdentityPem } from '../src/lib/identity/import';
 import { sendMessage } from '../src/lib/misfin/send';
-import { connectTcp } from '../src/lib/tls/tcp-transport.node.js';
+import { connectTcp } from '../src/lib/node/tcp-transport';
 import { MemoryHostPinStore, tofuVerifier } from '../src/lib/trust/host-pins';
 import { startWebmailEnv } from '../tests/support/webmail-env';
 import { compose, register, sync } from '../tests/support/webmail-page';

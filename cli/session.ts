@@ -4,8 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { IdentityError } from '../src/lib/identity/errors';
 import { importIdentityPem, type Identity } from '../src/lib/identity/import';
-// The .js suffix: tsx takes an extensionless "x.node" for a native addon and would not find x.node.ts.
-import { connectTcp } from '../src/lib/tls/tcp-transport.node.js';
+import { connectTcp } from '../src/lib/node/tcp-transport';
 import type { Connector, ServerCertificateInfo, VerifyServer } from '../src/lib/tls/client';
 import { HostKeyChangedError, tofuVerifier } from '../src/lib/trust/host-pins';
 import { parseHostPort, UsageError, type ParsedArgs } from './args';

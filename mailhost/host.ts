@@ -8,8 +8,7 @@ import { createMisfinServer } from './listener';
 import { ListRelay } from './lists';
 import { directResolve, peerResolver, type ResolveHost } from './outbound';
 import { RateLimiter } from './rate-limit';
-// `.js` suffix: tsx would otherwise read `.node` as a native-addon extension.
-import { FileHostPinStore } from '../src/lib/trust/known-hosts-file.node.js';
+import { FileHostPinStore } from '../src/lib/node/known-hosts-file';
 import { SenderVerifier } from './verify-sender';
 
 export interface HostOptions {

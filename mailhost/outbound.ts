@@ -7,8 +7,7 @@ import type { MisfinResponse } from '../src/lib/misfin/response';
 import { probe, sendMessage } from '../src/lib/misfin/send';
 import { connectTls, type ClientIdentity, type Connector, type VerifyServer } from '../src/lib/tls/client';
 import { tofuVerifier, type HostPinStore } from '../src/lib/trust/host-pins';
-// `.js` suffix: tsx would otherwise read `.node` as a native-addon extension (cli/session.ts does the same).
-import { connectTcp } from '../src/lib/tls/tcp-transport.node.js';
+import { connectTcp } from '../src/lib/node/tcp-transport';
 
 /** Misfin servers "should be bound to port 1958" (spec §1). */
 const MISFIN_PORT = 1958;

@@ -4,7 +4,7 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectTls, TlsError } from '../../src/lib/tls/client';
-import { connectTcp } from '../../src/lib/tls/tcp-transport.node';
+import { connectTcp } from '../../src/lib/node/tcp-transport';
 import { HostKeyChangedError, MemoryHostPinStore, tofuVerifier } from '../../src/lib/trust/host-pins';
 import { identityFrom, makeCertificate, removeTempDirs, startNodeTlsServer } from '../support/tls-peers';
 

@@ -3,7 +3,7 @@
 // must have seen our client certificate, and its fingerprint must be our identity's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTls, TlsError, type ServerCertificateInfo } from '../../src/lib/tls/client';
-import { connectTcp } from '../../src/lib/tls/tcp-transport.node';
+import { connectTcp } from '../../src/lib/node/tcp-transport';
 import {
   certificateSha256FromPem,
   identityFrom,

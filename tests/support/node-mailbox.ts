@@ -10,7 +10,7 @@ import { generateIdentityKey } from '../../src/lib/identity/keys';
 import { parseAddress } from '../../src/lib/misfin/address';
 import { composeMessage } from '../../src/lib/misfin/gemmail-format';
 import { sendMessage } from '../../src/lib/misfin/send';
-import { connectTcp } from '../../src/lib/tls/tcp-transport.node';
+import { connectTcp } from '../../src/lib/node/tcp-transport';
 import type { WebmailEnv } from './webmail-env';
 
 // The test's own loopback host, started by the test: any server certificate is fine here.

@@ -8,7 +8,7 @@ import { TlsClientCore, type TlsCoreOptions } from '../../src/lib/tls/connection
 import { keyShareFromKeyPair, NamedGroup, type KeyShareFactory } from '../../src/lib/tls/key-share';
 import { RecordReader, type RawRecord } from '../../src/lib/tls/record-layer';
 import { HandshakeBuffer, type HandshakeMessage } from '../../src/lib/tls/handshake-framing';
-import { connectTcp } from '../../src/lib/tls/tcp-transport.node';
+import { connectTcp } from '../../src/lib/node/tcp-transport';
 import type { ByteTransport } from '../../src/lib/tls/transport';
 
 export interface Capture {

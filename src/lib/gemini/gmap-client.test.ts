@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestPki, type TestPki } from '../misfin/test-pki.node';
+import { makeTestPki, type TestPki } from '../../../tests/support/test-pki';
 import { connectTls } from '../tls/client';
-import { connectTcp } from '../tls/tcp-transport.node';
+import { connectTcp } from '../node/tcp-transport';
 import { geminiRequest, geminiUrl } from './client';
 import { GeminiProtocolError, GmapError } from './errors';
 import { GmapClient, GmapStatusError } from './gmap-client';

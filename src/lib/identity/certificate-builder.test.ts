@@ -7,7 +7,7 @@ import {
   verifyCertificateSignature,
 } from './certificate-builder';
 import { generateIdentityKey, importPrivateKey, type KeyKind } from './keys';
-import { openssl, opensslOk, scratch } from './openssl.test-support.node';
+import { openssl, opensslOk, scratch } from '../../../tests/support/openssl';
 import { Oid } from './oids';
 import { wrapPkcs1 } from './private-key';
 import { certificateFingerprint, parseCertificate } from './x509';

@@ -4,7 +4,7 @@ import { formatPem, parsePem } from '../bytes/pem';
 import { createCsr, parseCsr } from './csr';
 import { CsrError } from './errors';
 import { generateIdentityKey, type KeyKind } from './keys';
-import { opensslOk, scratch } from './openssl.test-support.node';
+import { opensslOk, scratch } from '../../../tests/support/openssl';
 
 const files = scratch();
 afterAll(() => files.remove());

@@ -4,7 +4,7 @@ import { exportIdentityPem, exportWrappedIdentity, importWrappedIdentity, wrapIt
 import { createSelfSignedIdentity } from './identity';
 import { importIdentityPem } from './import';
 import type { KeyKind } from './keys';
-import { opensslOk } from './openssl.test-support.node';
+import { opensslOk } from '../../../tests/support/openssl';
 
 const fields = { mailbox: 'erin', displayName: 'Erin', host: 'example.net' };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdentityError, type IdentityErrorCode } from './errors';
 import { importIdentityPem } from './import';
-import { opensslOk, scratch } from './openssl.test-support.node';
+import { opensslOk, scratch } from '../../../tests/support/openssl';
 
 const files = scratch();
 afterAll(() => files.remove());

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectTcp } from '../tls/tcp-transport.node';
+import { connectTcp } from '../node/tcp-transport';
 import { connectTls, type ServerCertificateInfo } from '../tls/client';
 import { parseAddress, type MisfinAddress } from './address';
 import { MisfinProtocolError } from './errors';
@@ -9,7 +9,7 @@ import { composeMessage } from './gemmail-format';
 import { parseRequest } from './request-parser';
 import { formatResponse } from './response';
 import { probe, sendFollowingRedirects, sendMessage } from './send';
-import { makeTestPki, type TestPki } from './test-pki.node';
+import { makeTestPki, type TestPki } from '../../../tests/support/test-pki';
 
 /**
  * A real Node TLS server on 127.0.0.1 that speaks Misfin with our own request parser, the way the mail host

@@ -1,6 +1,6 @@
 // ByteTransport over node:net for the CLI and tests (the page uses websocket-transport.ts instead).
 import { connect, type Socket } from 'node:net';
-import { ChunkQueue, TransportError, type ByteTransport } from './transport';
+import { ChunkQueue, TransportError, type ByteTransport } from '../tls/transport';
 
 export function connectTcp(
   host: string,

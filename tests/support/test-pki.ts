@@ -3,7 +3,7 @@ import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClientIdentity } from '../tls/client';
+import type { ClientIdentity } from '../../src/lib/tls/client';
 
 /** Test support: a server certificate and a Misfin client identity made by the real `openssl` CLI. */
 export interface TestPki {

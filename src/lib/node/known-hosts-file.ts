@@ -4,7 +4,7 @@
 // Used by the CLI (the user's pins) and the mail host (the pins of the hosts it verifies senders against).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pinKey, type HostPin, type HostPinStore } from './host-pins';
+import { pinKey, type HostPin, type HostPinStore } from '../trust/host-pins';
 
 export class KnownHostsError extends Error {
   override name = 'KnownHostsError';
