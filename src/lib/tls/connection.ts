@@ -54,6 +54,11 @@ export class TlsClientCore implements HandshakeHost {
     return this.handshake.server;
   }
 
+  /** True when the server accepted our resumption PSK (RFC 8446 §4.2.11). */
+  get resumed(): boolean {
+    return this.handshake.resumed;
+  }
+
   get failed(): TlsError | undefined {
     return this.failure;
   }
@@ -330,6 +335,9 @@ export class TlsClientCore implements HandshakeHost {
       now: this.options.now ?? Date.now,
       resumptionMasterSecret: () => this.handshake.resumptionMasterSecret(),
       tickets: this.tickets,
+      onTicket: this.options.onTicket,
+      server: this.handshake.server as ServerCertificateInfo,
+      clientAuthenticated: this.handshake.clientAuthenticated,
       updateReadKey: async () => {
         const suite = this.handshake.suite as CipherSuite;
         this.readSecret = await nextTrafficSecret(suite.hash, this.readSecret as Uint8Array);
