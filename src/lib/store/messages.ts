@@ -1,4 +1,6 @@
+import { unwrap } from 'idb';
 import type { WebmailDatabase } from './database';
+import { newestFromIndex } from './newest';
 import type { MessageRecord } from './schema';
 
 export class MessageRepository {
@@ -9,15 +11,9 @@ export class MessageRepository {
   }
 
   /** The `count` most recent messages of `owner`, newest first (the first screen of the list). */
-  async newest(owner: string, count: number): Promise<MessageRecord[]> {
-    const range = IDBKeyRange.bound([owner, -Infinity], [owner, Infinity]);
-    const found: MessageRecord[] = [];
-    let cursor = await this.db.transaction('messages').store.index('ownerTime').openCursor(range, 'prev');
-    while (cursor && found.length < count) {
-      found.push(cursor.value);
-      cursor = await cursor.continue();
-    }
-    return found;
+  newest(owner: string, count: number): Promise<MessageRecord[]> {
+    const index = unwrap(this.db).transaction('messages').objectStore('messages').index('ownerTime');
+    return newestFromIndex(index, owner, count);
   }
 
   get(owner: string, id: string): Promise<MessageRecord | undefined> {
