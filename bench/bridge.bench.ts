@@ -13,7 +13,7 @@ import { unmaskImplementation } from '../bridge/fast-unmask'; // before ws: the 
 import type { ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { clientKind, openTcp, openWs, type Pipe } from './bridge/pipes';
-import { cpuByThread, fileLimit, rssMb, spawnNode, waitFor } from './bridge/processes';
+import { threadTimes, fileLimit, rssMb, spawnNode, waitFor } from './bridge/processes';
 import { download, median, medianRtt, upload, type CpuMeter, type TransferResult } from './bridge/transfers';
 import { startWebsockify } from './bridge/websockify';
 
@@ -44,9 +44,10 @@ interface Samples {
   rtt: number[];
 }
 
+/** Per MB: CPU ms / ms waiting for a CPU / times scheduled in, for each process. */
 function cpuLine(result: TransferResult): string {
-  return Object.entries(result.cpuMsPerMb)
-    .map(([name, ms]) => `${name} ${ms.toFixed(2)}`)
+  return Object.entries(result.perMb)
+    .map(([name, m]) => `${name} ${m.cpuMs.toFixed(2)}/${m.waitMs.toFixed(2)}/${Math.round(m.slices)}`)
     .join(', ');
 }
 
@@ -83,9 +84,9 @@ async function startBridge(targetPort: number): Promise<{ child: ChildProcess; u
 
 async function measureThroughput(peers: Peer[], targetPid: number): Promise<Record<string, Samples>> {
   const metersOf = (peer: Peer): CpuMeter[] => [
-    { name: 'page', read: () => cpuByThread(process.pid, false) },
-    ...(peer.pid ? [{ name: peer.name, read: () => cpuByThread(peer.pid!, true) }] : []),
-    { name: 'host', read: () => cpuByThread(targetPid, false) },
+    { name: 'page', read: () => threadTimes(process.pid, false) },
+    ...(peer.pid ? [{ name: peer.name, read: () => threadTimes(peer.pid!, true) }] : []),
+    { name: 'host', read: () => threadTimes(targetPid, false) },
   ];
   // Warm-up both ways, twice: a bridge in service runs for days, so its JIT-compiled steady state is what
   // counts (websockify forks a fresh process per connection either way).
@@ -108,7 +109,7 @@ async function measureThroughput(peers: Peer[], targetPid: number): Promise<Reco
       samples[peer.name]!.up.push(up);
       samples[peer.name]!.rtt.push(rtt);
       console.log(
-        `  round ${pass + 1} ${peer.name.padEnd(10)} down ${round(down.mbps)} MB/s (CPU ms/MB: ${cpuLine(down)}); ` +
+        `  round ${pass + 1} ${peer.name.padEnd(10)} down ${round(down.mbps)} MB/s (per MB cpu ms/wait ms/slices: ${cpuLine(down)}); ` +
           `up ${round(up.mbps)} MB/s (${cpuLine(up)}); rtt ${round(rtt, 3)} ms`,
       );
     }

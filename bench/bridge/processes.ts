@@ -64,29 +64,45 @@ function processTree(pid: number): number[] {
   return tree;
 }
 
+/** What the scheduler recorded for one thread (/proc/PID/task/TID/schedstat). */
+export interface ThreadTimes {
+  /** Nanoseconds on a CPU. */
+  run: number;
+  /** Nanoseconds runnable but waiting for a CPU (time lost to other processes on the machine). */
+  wait: number;
+  /** Times it was scheduled in: each wakeup or preemption costs one. */
+  slices: number;
+}
+
 /**
- * CPU nanoseconds each thread of `pid` (GC, libuv pool...) has run so far, by thread id, from
- * /proc/PID/task/TID/schedstat (nanosecond resolution, unlike the 10 ms ticks of /proc/PID/stat). With
- * `descendants`, the threads of its child processes too: websockify serves each connection in a fork.
+ * Scheduler figures of each thread of `pid` (GC, libuv pool...) so far, by thread id, in nanoseconds
+ * (unlike the 10 ms ticks of /proc/PID/stat). With `descendants`, the threads of its child processes too:
+ * websockify serves each connection in a fork.
  */
-export function cpuByThread(pid: number, descendants: boolean): Map<number, number> {
-  const byThread = new Map<number, number>();
+export function threadTimes(pid: number, descendants: boolean): Map<number, ThreadTimes> {
+  const byThread = new Map<number, ThreadTimes>();
   for (const member of descendants ? processTree(pid) : [pid]) {
     for (const task of safeList(`/proc/${member}/task`)) {
-      const ns = Number(safeRead(`/proc/${member}/task/${task}/schedstat`).split(' ')[0]);
-      if (Number.isFinite(ns)) byThread.set(Number(task), ns);
+      const [run, wait, slices] = safeRead(`/proc/${member}/task/${task}/schedstat`).split(' ').map(Number);
+      if (Number.isFinite(run) && Number.isFinite(wait) && Number.isFinite(slices))
+        byThread.set(Number(task), { run: run!, wait: wait!, slices: slices! });
     }
   }
   return byThread;
 }
 
 /**
- * CPU nanoseconds spent between two readings: threads that appeared count from zero, threads that ended in
- * between are left out (a fork of an earlier connection winding down, idle by then).
+ * The figures between two readings: threads that appeared count from zero, threads that ended in between
+ * are left out (a fork of an earlier connection winding down, idle by then).
  */
-export function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [tid, ns] of after) total += ns - (before.get(tid) ?? 0);
+export function timesSpent(before: Map<number, ThreadTimes>, after: Map<number, ThreadTimes>): ThreadTimes {
+  const total = { run: 0, wait: 0, slices: 0 };
+  for (const [tid, now] of after) {
+    const then = before.get(tid) ?? { run: 0, wait: 0, slices: 0 };
+    total.run += now.run - then.run;
+    total.wait += now.wait - then.wait;
+    total.slices += now.slices - then.slices;
+  }
   return total;
 }
 

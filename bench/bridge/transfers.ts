@@ -2,20 +2,20 @@
 // round trips of a small message. Each transfer also reports the CPU time every process spent on it, so a
 // slow figure can be traced to the process that was busy (all of them share the machine's cores).
 import type { Pipe } from './pipes';
-import { cpuSpent } from './processes';
+import { timesSpent, type ThreadTimes } from './processes';
 import { targetRequest } from './target';
 
 /** A process whose CPU time is read before and after each transfer. */
 export interface CpuMeter {
   name: string;
-  /** CPU nanoseconds used so far, by thread (see processes.ts cpuByThread). */
-  read(): Map<number, number>;
+  /** Scheduler figures so far, by thread (see processes.ts threadTimes). */
+  read(): Map<number, ThreadTimes>;
 }
 
 export interface TransferResult {
   mbps: number;
-  /** CPU milliseconds per MB moved, by meter name. */
-  cpuMsPerMb: Record<string, number>;
+  /** Per MB moved, by meter name: CPU ms, ms waiting for a CPU, and times scheduled in. */
+  perMb: Record<string, { cpuMs: number; waitMs: number; slices: number }>;
 }
 
 /** Every transfer has a deadline, so a peer that loses bytes fails the run instead of hanging it. */
@@ -37,11 +37,16 @@ async function measured(
   await run();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const megabytes = bytes / 1024 / 1024;
-  const cpuMsPerMb: Record<string, number> = {};
-  meters.forEach(
-    (meter, i) => (cpuMsPerMb[meter.name] = cpuSpent(before[i]!, meter.read()) / 1e6 / megabytes),
-  );
-  return { mbps: megabytes / seconds, cpuMsPerMb };
+  const perMb: TransferResult['perMb'] = {};
+  meters.forEach((meter, i) => {
+    const spent = timesSpent(before[i]!, meter.read());
+    perMb[meter.name] = {
+      cpuMs: spent.run / 1e6 / megabytes,
+      waitMs: spent.wait / 1e6 / megabytes,
+      slices: spent.slices / megabytes,
+    };
+  });
+  return { mbps: megabytes / seconds, perMb };
 }
 
 export async function download(pipe: Pipe, bytes: number, meters: CpuMeter[] = []): Promise<TransferResult> {
