@@ -95,6 +95,8 @@ export class FrameDecoder {
           continue;
         }
         this.head[this.headLength++] = chunk[i++]!;
+        // The first two bytes say enough to refuse a frame without waiting for the rest of its header.
+        if (this.headLength === 2) this.checkFirstBytes();
         if (this.headLength >= this.headerSize()) this.startFrame();
       }
     } catch (error) {
@@ -109,15 +111,27 @@ export class FrameDecoder {
     return 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0) + 4;
   }
 
+  private checkFirstBytes(): void {
+    const b0 = this.head[0]!;
+    const b1 = this.head[1]!;
+    const opcode = b0 & 0x0f;
+    // §5.2: RSV bits must be 0 unless an extension was negotiated; the bridge negotiates none.
+    if (b0 & 0x70) throw new FrameError(FailCode.protocolError, 'reserved bits set');
+    if (!(b1 & 0x80)) throw new FrameError(FailCode.protocolError, 'unmasked frame from the page');
+    if ((opcode > Opcode.binary && opcode < Opcode.close) || opcode > Opcode.pong)
+      throw new FrameError(FailCode.protocolError, 'reserved opcode');
+    // §5.5: control frames are never fragmented and carry at most 125 bytes.
+    if (opcode >= Opcode.close && (!(b0 & 0x80) || (b1 & 0x7f) > 125))
+      throw new FrameError(FailCode.protocolError, 'bad control frame');
+    if (opcode === Opcode.text) throw new FrameError(FailCode.unacceptableData, 'binary frames only');
+  }
+
   private startFrame(): void {
     const b0 = this.head[0]!;
     const b1 = this.head[1]!;
     this.headLength = 0;
     this.fin = (b0 & 0x80) !== 0;
     this.opcode = b0 & 0x0f;
-    // §5.2: RSV bits must be 0 unless an extension was negotiated; the bridge negotiates none.
-    if (b0 & 0x70) throw new FrameError(FailCode.protocolError, 'reserved bits set');
-    if (!(b1 & 0x80)) throw new FrameError(FailCode.protocolError, 'unmasked frame from the page');
     const length7 = b1 & 0x7f;
     let length = length7;
     let at = 2;
@@ -133,20 +147,16 @@ export class FrameDecoder {
     this.head.copy(this.key, 0, at, at + 4);
     this.payloadLeft = length;
     this.payloadOffset = 0;
-    if (this.opcode >= Opcode.close) {
-      // §5.5: control frames are never fragmented and carry at most 125 bytes.
-      if (this.opcode > Opcode.pong) throw new FrameError(FailCode.protocolError, 'reserved opcode');
-      if (!this.fin || length > 125) throw new FrameError(FailCode.protocolError, 'bad control frame');
-      this.control = [];
-    } else {
-      if (this.opcode === Opcode.text) throw new FrameError(FailCode.unacceptableData, 'binary frames only');
+    if (this.opcode >= Opcode.close) this.control = [];
+    else {
+      // Only binary and continuation frames get here (checkFirstBytes refused the rest).
       if (this.opcode === Opcode.continuation) {
         if (this.messageBytes < 0) throw new FrameError(FailCode.protocolError, 'continuation of nothing');
-      } else if (this.opcode === Opcode.binary) {
+      } else {
         if (this.messageBytes >= 0)
           throw new FrameError(FailCode.protocolError, 'new message inside a message');
         this.messageBytes = 0;
-      } else throw new FrameError(FailCode.protocolError, 'reserved opcode');
+      }
       this.messageBytes += length;
       if (this.messageBytes > this.maxMessageBytes) throw new FrameError(FailCode.tooBig, 'message too big');
     }
