@@ -20,7 +20,7 @@ import { startWebsockify } from './bridge/websockify';
 const here = (path: string) => new URL(path, import.meta.url).pathname;
 const transferBytes = Number(process.env.BENCH_MB ?? 64) * 1024 * 1024;
 const roundTrips = 1_000;
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const idleTunnels = 10_000;
 const idleProcesses = 4;
 const profileDir = process.env.BENCH_PROFILE;
@@ -71,6 +71,8 @@ async function startBridge(targetPort: number): Promise<{ child: ChildProcess; u
       '20000',
       '--max-per-ip',
       '20000',
+      '--rate-per-ip',
+      '100000',
       '--idle-timeout',
       '600',
       '--max-message',

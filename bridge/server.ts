@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { CloseCode } from './close-codes';
 import { parseAllowList, parseTarget, TargetError, type DestinationPolicy } from './destination';
 import { clientIp, TunnelLimits } from './limits';
+import { TunnelRateLimit } from './rate-limit';
 import { stdoutLog } from './log';
 import { defaults, parseOrigin, type BridgeOptions, type LookupFunction } from './options';
 import { isOriginAllowed } from './origin';
@@ -36,6 +37,7 @@ const statusText: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   426: 'Upgrade Required',
+  429: 'Too Many Requests',
 };
 
 /** Answers an upgrade request that will not become a tunnel, on the raw socket, and hangs up. */
@@ -88,6 +90,10 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     options.maxTunnels ?? defaults.maxTunnels,
     options.maxTunnelsPerIp ?? defaults.maxTunnelsPerIp,
   );
+  const rateLimit = new TunnelRateLimit(options.newTunnelsPerMinute ?? defaults.newTunnelsPerMinute);
+  // Buckets that have refilled are forgotten, so clients that came once hold no memory.
+  const sweeper = setInterval(() => rateLimit.sweep(), 60_000);
+  sweeper.unref();
   const tunnels = new Set<Tunnel>();
   const maxMessageBytes = options.maxMessageBytes ?? defaults.maxMessageBytes;
 
@@ -158,6 +164,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     if (!handshake.ok) return refuseUpgrade(socket, handshake.status, handshake.message, handshake.headers);
     if (!socket.writable) return socket.destroy();
     const ip = clientIp(req, trustProxy);
+    // Refused before the upgrade: a client over its rate costs the bridge no lookup, dial or handshake.
+    const rate = rateLimit.take(ip);
+    if (!rate.ok)
+      return refuseUpgrade(socket, 429, 'too many new tunnels from this address', {
+        'Retry-After': String(rate.retryAfterSeconds),
+      });
     socket.write(switchingProtocols(handshake.key));
     const ws = new PageConnection(socket, head, maxMessageBytes);
     // The slot is taken before the next upgrade is looked at, so a burst cannot overshoot the caps.
@@ -188,6 +200,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     url: `${tls ? 'https' : 'http'}://${host}:${address.port}/`,
     openTunnels: () => limits.open,
     close: async () => {
+      clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const tunnel of tunnels) tunnel.shutdown();
       server.closeAllConnections();

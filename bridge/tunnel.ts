@@ -64,6 +64,14 @@ export function openTunnel(
   let inFlightDown = 0;
   let tcpPaused = false;
   let tcpCorked = false;
+  let uncorkScheduled = false;
+  const uncork = () => {
+    uncorkScheduled = false;
+    if (tcpCorked) {
+      tcpCorked = false;
+      tcp?.uncork();
+    }
+  };
 
   const lifetime = setTimeout(
     () => finish(CloseCode.limit, 'maximum tunnel lifetime reached'),
@@ -107,9 +115,9 @@ export function openTunnel(
       if (!tcp.write(chunk)) ws.pause();
     },
     readDone() {
-      if (tcpCorked) {
-        tcpCorked = false;
-        tcp?.uncork();
+      if (tcpCorked && !uncorkScheduled) {
+        uncorkScheduled = true;
+        setImmediate(uncork);
       }
     },
     // The connection has already sent its close frame (protocol error, text frame, message too big).

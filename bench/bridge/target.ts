@@ -42,7 +42,8 @@ function runTarget(): void {
         if (data.length > 0) socket.write(data);
       } else if (mode === 'U') {
         remaining -= data.length;
-        if (remaining <= 0) socket.end('k');
+        // No FIN either: websockify's fork exits on it, before its CPU time can be read.
+        if (remaining <= 0 && remaining + data.length > 0) socket.write('k');
       }
     });
   });
