@@ -40,30 +40,39 @@ function requestResult<T>(request: IDBRequest<T>): Promise<T> {
 }
 
 /**
- * One read-only transaction for the whole first screen: the settings and identities, then, in the same
- * transaction, the chosen mailbox's newest rows. Separate transactions awaited one after another cost a
- * round trip to the storage backend each, which is most of a returning user's wait (issue 8).
+ * One read-only transaction for the whole first screen. Separate transactions awaited one after another cost
+ * a round trip to the storage backend each, which is most of a returning user's wait (issue 8). The saved
+ * current identity is nearly always whose mail is shown, so its newest rows are asked for as soon as its
+ * name is known, queued right behind the settings and identities; the identities then confirm the choice
+ * (or, rarely, the rows of another mailbox are read after all, still in the same transaction).
  */
 export async function readStartupFromDatabase(db: WebmailDatabase, rows: number): Promise<StartupState> {
   const tx = unwrap(db).transaction(['settings', 'identities', 'messages'], 'readonly');
   const settingsStore = tx.objectStore('settings');
-  const names = Object.keys(STARTUP_SETTINGS) as StartupSetting[];
-  const [identities, ...values] = await Promise.all([
+  const index = tx.objectStore('messages').index('ownerTime');
+  const read = (name: StartupSetting) =>
+    requestResult(settingsStore.get(STARTUP_SETTINGS[name]) as IDBRequest<SettingRecord | undefined>);
+  const current = read('currentIdentity');
+  const guess = current.then((record) => {
+    const owner = record?.value;
+    return typeof owner === 'string' ? { owner, first: newestFromIndex(index, owner, rows) } : undefined;
+  });
+  // A guess that turns out wrong is dropped; its failure must not surface as an unhandled rejection.
+  void guess.then((g) => g?.first.catch(() => undefined)).catch(() => undefined);
+  const [identities, currentRecord, bridgeRecord, idleRecord] = await Promise.all([
     requestResult(tx.objectStore('identities').getAll() as IDBRequest<StoredIdentity[]>),
-    ...names.map((name) =>
-      requestResult(settingsStore.get(STARTUP_SETTINGS[name]) as IDBRequest<SettingRecord | undefined>),
-    ),
+    current,
+    read('bridgeUrl'),
+    read('idleLockMs'),
   ]);
   const settings: StartupState['settings'] = {};
-  names.forEach((name, at) => {
-    const record = values[at];
-    if (record !== undefined) settings[name] = record.value;
-  });
+  if (currentRecord) settings.currentIdentity = currentRecord.value;
+  if (bridgeRecord) settings.bridgeUrl = bridgeRecord.value;
+  if (idleRecord) settings.idleLockMs = idleRecord.value;
   const owner = startupOwner(settings.currentIdentity, identities);
-  // Still inside the transaction: its requests ran in order, so this one follows them without a new one.
-  const first = owner
-    ? await newestFromIndex(tx.objectStore('messages').index('ownerTime'), owner, rows)
-    : [];
+  if (!owner) return { settings, identities, owner, first: [] };
+  const guessed = await guess;
+  const first = guessed?.owner === owner ? await guessed.first : await newestFromIndex(index, owner, rows);
   return { settings, identities, owner, first };
 }
 
