@@ -6,7 +6,8 @@
 // pipes.ts), bench/bridge/target.ts the TCP host, bench/bridge/idle-clients.ts the idle tunnels. Besides
 // MB/s each transfer reports the CPU time per MB of the page, the server (bridge or websockify, with its
 // forks) and the host, which shows where the shared cores went.
-// BENCH_PROFILE=DIR writes a V8 CPU profile of the bridge process to DIR (node --cpu-prof).
+// BENCH_PROFILE=DIR writes a V8 CPU profile of the bridge process to DIR (node --cpu-prof);
+// BENCH_BRIDGE_FLAGS="..." passes more node flags to the bridge.
 // BENCH_ROUNDS=N and BENCH_MB=N change the number of rounds and the transfer size; BENCH_IDLE=0 skips the
 // idle-tunnel memory figure (for quicker throughput runs; the JSON line then has no rss figures).
 import { unmaskImplementation } from '../bridge/fast-unmask'; // before ws: the client masks natively, as browsers do
@@ -78,7 +79,13 @@ async function startBridge(targetPort: number): Promise<{ child: ChildProcess; u
       '--max-message',
       String(4 * 1024 * 1024),
     ],
-    { raiseFileLimit: true, nodeFlags: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] },
+    {
+      raiseFileLimit: true,
+      nodeFlags: [
+        ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+        ...(process.env.BENCH_BRIDGE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      ],
+    },
   );
   const url = (await waitFor(child, /serving the page at (\S+)/, 20_000, 'the bridge'))[1]!;
   return { child, url };

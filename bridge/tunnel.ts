@@ -9,6 +9,7 @@ import { formatTunnelLine, type TunnelRecord } from './log';
 import type { HostPort } from './options';
 import type { PageConnection } from './ws-connection';
 import { frameRoom } from './ws-frames';
+import { maxReadBytes, minReadBytes, recycleReadBuffer, takeReadBuffer } from './read-buffers';
 
 export interface TunnelSettings {
   policy: DestinationPolicy;
@@ -28,11 +29,9 @@ export interface Tunnel {
 const lingerMs = 2_000;
 // Host chunks at least this big are framed on their own rather than gathered (see attach()).
 const coalesceBelowBytes = 16 * 1024;
-// Reads from the host go into buffers that grow while reads fill them and shrink while they do not: bulk
-// transfers move up to 256 KB per read (one syscall and one frame where 64 KB reads took four), while an
-// idle tunnel keeps only a small buffer waiting.
-const minReadBytes = 1024;
-const maxReadBytes = 256 * 1024;
+// Reads from the host go into buffers that grow while reads fill them and shrink while they do not
+// (read-buffers.ts): bulk transfers move up to 256 KB per read (one syscall and one frame where 64 KB reads
+// took four), while an idle tunnel keeps only a small buffer waiting.
 
 function refusalCode(error: NodeJS.ErrnoException): { code: number; reason: string } {
   const what = error.code ?? 'error';
@@ -112,7 +111,10 @@ export function openTunnel(
         tcpCorked = true;
         tcp.cork();
       }
-      if (!tcp.write(chunk)) ws.pause();
+      tcp.write(chunk);
+      // Not on write() returning false: that happens for any chunk above the socket's 16 KB high-water
+      // mark, and pausing and resuming the page around every read costs two syscalls each time.
+      if (tcp.writableLength > settings.bufferLimitBytes) ws.pause();
     },
     readDone() {
       if (tcpCorked && !uncorkScheduled) {
@@ -148,7 +150,7 @@ export function openTunnel(
   // Each read buffer has frameRoom spare bytes in front, where the frame header is written, so a large read
   // goes to the page as one contiguous write with no copy (ws-connection.ts sendInPlace).
   const hostReads = {
-    buffer: () => Buffer.allocUnsafe(frameRoom + readSize).subarray(frameRoom),
+    buffer: () => takeReadBuffer(readSize),
     callback: (length: number, buffer: Buffer) => {
       if (length === buffer.length) readSize = Math.min(readSize * 2, maxReadBytes);
       else if (length < buffer.length / 4) readSize = Math.max(readSize / 2, minReadBytes);
@@ -171,10 +173,12 @@ export function openTunnel(
     let waitingBytes = 0;
     let framesInFlight = 0;
     /** `held` is the memory the frame keeps alive until written: what counts against bufferLimitBytes. */
-    const sendDown = (data: Buffer, held: number, inPlace: boolean) => {
+    /** `readBuffer`: the read buffer `data` was framed in place in, recycled once written. */
+    const sendDown = (data: Buffer, held: number, readBuffer?: Buffer) => {
       framesInFlight += 1;
-      // The callback runs once the frame is in the kernel; until then it counts as queued.
+      // The callback runs once the frame is in the kernel (or dropped); until then it counts as queued.
       const written = () => {
+        if (readBuffer) recycleReadBuffer(readBuffer);
         framesInFlight -= 1;
         inFlightDown -= held;
         if (waitingBytes > 0 && framesInFlight === 0 && ws.isOpen) flushWaiting();
@@ -183,7 +187,7 @@ export function openTunnel(
           socket.resume();
         }
       };
-      if (inPlace) ws.sendInPlace(data, written);
+      if (readBuffer) ws.sendInPlace(data, written);
       else ws.send(data, written);
     };
     const flushWaiting = () => {
@@ -191,7 +195,7 @@ export function openTunnel(
       const held = waitingBytes;
       waiting = [];
       waitingBytes = 0;
-      sendDown(data, held, false);
+      sendDown(data, held);
     };
     onHostBytes = (buffer, length) => {
       if (finished || !ws.isOpen) return;
@@ -201,12 +205,13 @@ export function openTunnel(
         const held = frameRoom + buffer.length;
         inFlightDown += held;
         if (waitingBytes > 0) flushWaiting();
-        sendDown(buffer.subarray(0, length), held, true);
+        sendDown(buffer.subarray(0, length), held, buffer);
       } else {
         // A small read is copied out, so a mostly empty read buffer is not held while it waits.
         const chunk = Buffer.from(buffer.subarray(0, length));
+        recycleReadBuffer(buffer);
         inFlightDown += length;
-        if (framesInFlight === 0) sendDown(chunk, length, false);
+        if (framesInFlight === 0) sendDown(chunk, length);
         else {
           waiting.push(chunk);
           waitingBytes += length;
@@ -232,12 +237,11 @@ export function openTunnel(
     });
     const held = pending;
     pending = [];
-    let flowing = true;
     for (const chunk of held) {
       record.bytesUp += chunk.length;
-      flowing = socket.write(chunk);
+      socket.write(chunk);
     }
-    if (flowing) ws.resume();
+    if (socket.writableLength <= settings.bufferLimitBytes) ws.resume();
   }
 
   function tryConnect(addresses: { address: string; family: number }[], index: number): void {

@@ -116,6 +116,50 @@ describe('the bridge as a WebSocket server', () => {
     expect(lines[0]).toMatch(/close=1005 reason="page closed"$/);
   });
 
+  it('delivers every byte of several bulk downloads at once (read buffers are reused only once written)', async () => {
+    // Each host connection sends its own numbered pattern, so a buffer reused too early would show.
+    const total = 24 * 1024 * 1024;
+    const pattern = (seed: number, offset: number) => (offset * 7 + seed * 31 + (offset >> 16)) & 0xff;
+    const { bridge, tcp } = await setUp((socket) => {
+      socket.once('data', (first) => {
+        const seed = first[0]!;
+        let offset = 0;
+        const pump = () => {
+          while (offset < total) {
+            const block = Buffer.alloc(Math.min(100_003, total - offset));
+            for (let i = 0; i < block.length; i++) block[i] = pattern(seed, offset + i);
+            offset += block.length;
+            if (!socket.write(block)) return socket.once('drain', pump);
+          }
+        };
+        pump();
+      });
+    });
+    const check = async (seed: number) => {
+      const ws = connectTunnel(bridge.url, '127.0.0.1', tcp.port);
+      await opened(ws);
+      let offset = 0;
+      let bad = -1;
+      const done = within(
+        new Promise<void>((resolve) => {
+          ws.on('message', (data: Buffer) => {
+            for (let i = 0; i < data.length; i++)
+              if (bad < 0 && data[i] !== pattern(seed, offset + i)) bad = offset + i;
+            offset += data.length;
+            if (offset >= total) resolve();
+          });
+        }),
+        60_000,
+        `download ${seed}`,
+      );
+      ws.send(Buffer.from([seed]));
+      await done;
+      ws.close();
+      return bad;
+    };
+    expect(await Promise.all([1, 2, 3].map(check))).toEqual([-1, -1, -1]);
+  }, 90_000);
+
   it('drops a connection whose page never answers the closing handshake, after the deadline', async () => {
     const events: string[] = [];
     const connection = new Promise<PageConnection>((resolve) => {
