@@ -175,7 +175,8 @@ export class ClientHandshake {
       );
     }
     if (hello.selectedIdentity !== undefined) {
-      this.resumed = checkPskSelection(this.psk, hello.selectedIdentity, suite) !== undefined;
+      checkPskSelection(this.psk, hello.selectedIdentity, suite);
+      this.resumed = true;
     }
     const pskSalt = this.resumed ? (await (this.psk as PskOffer).secrets).handshakeSalt : undefined;
     this.suite = suite;

@@ -129,13 +129,13 @@ export async function fillBinder(
 
 /**
  * §4.2.11: a server that selects a PSK must pick an identity we sent (we send one: index 0) and a suite with the
- * PSK's hash; otherwise illegal_parameter. Returns the accepted offer.
+ * PSK's hash; otherwise illegal_parameter.
  */
 export function checkPskSelection(
   offer: PskOffer | undefined,
   selectedIdentity: number,
   suite: CipherSuite,
-): PskOffer {
+): void {
   if (!offer || selectedIdentity !== 0) {
     throw protocolError(
       Alert.illegalParameter,
@@ -148,5 +148,4 @@ export function checkPskSelection(
       `server resumed with ${suite.name}, whose hash is not the ticket's`,
     );
   }
-  return offer;
 }
