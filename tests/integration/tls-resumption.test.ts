@@ -232,6 +232,10 @@ describe('resumption against Node tls (tickets enabled by default)', () => {
       expect(failure).toBeInstanceOf(TlsError);
       expect((failure as TlsError).remote).toBe(true);
       expect(peer.seen).toHaveLength(1);
+      // The server reports the failed handshake (its event may trail the alert it sent us).
+      for (let waited = 0; peer.clientErrors.length === 0 && waited < 5_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       expect(peer.clientErrors.length).toBeGreaterThan(0);
     } finally {
       await peer.close();
