@@ -158,6 +158,30 @@ describe('resumption against Node tls (tickets enabled by default)', () => {
     }
   });
 
+  it('re-runs the trust callback on resumption: a pin revoked since the ticket refuses the connection', async () => {
+    const peer = await startServer();
+    try {
+      const cache = new MemorySessionCache();
+      const key = `127.0.0.1:${peer.port}:${clientCert.sha256}`;
+      await exchange(peer.port, { resumption: { cache, key } });
+      const seen: ServerCertificateInfo[] = [];
+      const failure = await exchange(peer.port, {
+        resumption: { cache, key },
+        verifyServer: async (info) => {
+          seen.push(info);
+          throw new Error('pin revoked');
+        },
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(TlsError);
+      expect((failure as TlsError).code).toBe('bad_certificate');
+      expect(seen.map((info) => info.certSha256)).toEqual([serverCert.sha256]);
+      // We refused before sending our Finished, so the server never completed the second handshake.
+      expect(peer.seen).toHaveLength(1);
+    } finally {
+      await peer.close();
+    }
+  });
+
   it('does not offer an expired ticket', async () => {
     const peer = await startServer();
     try {
