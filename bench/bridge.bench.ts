@@ -204,6 +204,17 @@ async function conduct(): Promise<void> {
       `  bridge / websockify: down ${round(b.down.mbps / w.down.mbps, 2)}x, up ${round(b.up.mbps / w.up.mbps, 2)}x; ` +
         `load average ${load()}`,
     );
+    // CPU per MB does not depend on what else the machine is running, unlike MB/s: the median over rounds.
+    const serverCpu = (name: 'bridge' | 'websockify', direction: 'down' | 'up') =>
+      median(samples[name]![direction].map((transfer) => transfer.perMb[name]?.cpuMs ?? NaN));
+    const cpu = {
+      bridge: { down: serverCpu('bridge', 'down'), up: serverCpu('bridge', 'up') },
+      websockify: { down: serverCpu('websockify', 'down'), up: serverCpu('websockify', 'up') },
+    };
+    console.log(
+      `  server CPU per MB (median): bridge down ${cpu.bridge.down.toFixed(2)} ms, up ${cpu.bridge.up.toFixed(2)} ms; ` +
+        `websockify down ${cpu.websockify.down.toFixed(2)} ms, up ${cpu.websockify.up.toFixed(2)} ms`,
+    );
 
     const idle =
       process.env.BENCH_IDLE === '0'
@@ -224,6 +235,8 @@ async function conduct(): Promise<void> {
       websockify_up_mbps: round(w.up.mbps),
       down_ratio: round(b.down.mbps / w.down.mbps, 2),
       up_ratio: round(b.up.mbps / w.up.mbps, 2),
+      bridge_cpu_ms_per_mb: { down: round(cpu.bridge.down, 2), up: round(cpu.bridge.up, 2) },
+      websockify_cpu_ms_per_mb: { down: round(cpu.websockify.down, 2), up: round(cpu.websockify.up, 2) },
       added_rtt_ms: round(b.rtt - d.rtt, 3),
       websockify_added_rtt_ms: round(w.rtt - d.rtt, 3),
       rss_mb_10k: round(idle.rss10k),
