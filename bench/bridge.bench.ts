@@ -221,7 +221,11 @@ async function conduct(): Promise<void> {
         ? { rss10k: NaN, measured: NaN, opened: 0 }
         : await measureIdleMemory(bridge.child.pid!, tunnel, origin, children);
 
+    // The budget's figure: the mean of the two rates. Also reported: the same bytes each way in sequence,
+    // total bytes over total time (a harmonic mean, so the slower direction weighs more).
     const mean = (r: { down: TransferResult; up: TransferResult }) => (r.down.mbps + r.up.mbps) / 2;
+    const sameBytes = (r: { down: TransferResult; up: TransferResult }) =>
+      2 / (1 / r.down.mbps + 1 / r.up.mbps);
     const summary = {
       bench: 'bridge',
       client: clientKind,
@@ -233,6 +237,7 @@ async function conduct(): Promise<void> {
       up_mbps: round(b.up.mbps),
       websockify_down_mbps: round(w.down.mbps),
       websockify_up_mbps: round(w.up.mbps),
+      same_bytes_ratio: round(sameBytes(b) / sameBytes(w), 2),
       down_ratio: round(b.down.mbps / w.down.mbps, 2),
       up_ratio: round(b.up.mbps / w.up.mbps, 2),
       bridge_cpu_ms_per_mb: { down: round(cpu.bridge.down, 2), up: round(cpu.bridge.up, 2) },
