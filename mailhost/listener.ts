@@ -174,6 +174,7 @@ export interface ListenerOptions {
 
 /** A TLS record is at most 2^14 bytes plus its header; a longer first read is not a ClientHello we read. */
 const FIRST_RECORD_LIMIT = 16384 + 2048 + 5;
+const SESSION_ID_CONTEXT = 'misfin-mailhost';
 
 export function createMisfinServer(ctx: HostContext, options: ListenerOptions): NetServer {
   const resumption = options.resumption ?? new SessionResumption();
@@ -192,34 +193,44 @@ export function createMisfinServer(ctx: HostContext, options: ListenerOptions): 
   }
   const fallback = options.identities[0];
   if (!fallback) throw new Error('no domain to serve');
-  const tlsServer = createServer(
-    {
-      key: fallback.keyPem,
-      cert: fallback.certPem,
-      requestCert: true,
-      rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
-      secureOptions: NO_TICKETS,
-      // The ticket lifetime OpenSSL announces (RFC 8446 §4.6.1) and checks on resumption.
-      sessionTimeout,
-      handshakeTimeout: ctx.settings.headerTimeoutMs,
-      // Seed 004: several domains behind one listener, each with its own CA, chosen by SNI. With a single
-      // domain there is nothing to choose, and Node's per-handshake SNI round trip is skipped.
-      ...(contexts.size > 1
-        ? {
-            SNICallback: (
-              servername: string,
-              callback: (error: Error | null, context?: SecureContext) => void,
-            ) => callback(null, contexts.get(servername.toLowerCase()) ?? contexts.get(fallback.host)),
-          }
-        : {}),
-    },
-    (socket) => serveConnection(ctx, socket, resumption),
-  );
-  resumption.attach(tlsServer);
-  tlsServer.on('tlsClientError', (_error, socket) => socket.destroy());
-  // The TCP listener reads the first TLS record before Node's TLS does (resumption.ts), then hands the
-  // connection over ("connection" may be emitted by users to inject connections, node:tls docs).
+  const tlsServer = () => {
+    const server = createServer(
+      {
+        key: fallback.keyPem,
+        cert: fallback.certPem,
+        requestCert: true,
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.2',
+        secureOptions: NO_TICKETS,
+        // The ticket lifetime OpenSSL announces (RFC 8446 §4.6.1) and checks on resumption.
+        sessionTimeout,
+        // The same for both servers below, so a session of one resumes on the other.
+        sessionIdContext: SESSION_ID_CONTEXT,
+        handshakeTimeout: ctx.settings.headerTimeoutMs,
+        // Seed 004: several domains behind one listener, each with its own CA, chosen by SNI. With a single
+        // domain there is nothing to choose, and Node's per-handshake SNI round trip is skipped.
+        ...(contexts.size > 1
+          ? {
+              SNICallback: (
+                servername: string,
+                callback: (error: Error | null, context?: SecureContext) => void,
+              ) => callback(null, contexts.get(servername.toLowerCase()) ?? contexts.get(fallback.host)),
+            }
+          : {}),
+      },
+      (socket) => serveConnection(ctx, socket, resumption),
+    );
+    server.on('tlsClientError', (_error, socket) => socket.destroy());
+    return server;
+  };
+  // Two TLS servers with the same settings: full handshakes go to one without session hooks (Node would
+  // otherwise parse every ClientHello and wait for JavaScript before going on); a ClientHello offering a
+  // kept session goes to the one that loads it (resumption.ts).
+  const fullHandshakes = tlsServer();
+  const resuming = tlsServer();
+  resumption.attach(resuming);
+  // The TCP listener reads the first TLS record before Node's TLS does, then hands the connection over
+  // ("connection" may be emitted by users to inject connections, node:tls docs).
   const server = createNetServer((raw: Socket) => {
     const timer = setTimeout(() => raw.destroy(), ctx.settings.totalTimeoutMs);
     raw.once('close', () => clearTimeout(timer));
@@ -231,11 +242,13 @@ export function createMisfinServer(ctx: HostContext, options: ListenerOptions): 
       if (hello === 'need-more' && buffered.length < FIRST_RECORD_LIMIT) return;
       raw.removeListener('data', onData);
       raw.pause();
-      if (hello && hello !== 'need-more' && hello.firstIdentity) {
-        resumption.offer(hello.legacySessionId, hello.firstIdentity);
-      }
       raw.unshift(buffered);
-      tlsServer.emit('connection', raw);
+      const resumes =
+        hello !== undefined &&
+        hello !== 'need-more' &&
+        hello.firstIdentity !== undefined &&
+        resumption.offer(hello.legacySessionId, hello.firstIdentity);
+      (resumes ? resuming : fullHandshakes).emit('connection', raw);
     };
     raw.on('data', onData);
   });

@@ -1,10 +1,11 @@
 // TLS 1.3 session resumption for GMAP clients (design.md: the page's sync "should resume TLS sessions"),
 // without slowing deliveries. The listener keeps SSL_OP_NO_TICKET: OpenSSL then issues *stateful* tickets
 // (the ticket is a session id; no session is sealed, which is what costs with stateless tickets, see
-// listener.ts) and looks a presented ticket up through the session cache callbacks. Node reports new sessions
-// ('newSession', with the encoded session) and asks for one before the handshake goes on ('resumeSession'),
-// but it names the ClientHello's legacy_session_id there, not the PSK identity. So the listener reads the
-// first record itself (client-hello-psk.ts) and remembers legacy id -> identity for that lookup.
+// listener.ts) and looks a presented ticket up through the session cache callbacks. Node asks for a session
+// before the handshake goes on ('resumeSession'), but it names the ClientHello's legacy_session_id there, not
+// the PSK identity. So the listener reads the first record itself (client-hello-psk.ts) and remembers
+// legacy id -> identity for that lookup. Sessions are taken from the socket (getSession) when a connection
+// has made an authenticated GMAP request.
 //
 // Security: OpenSSL checks the PSK binder against the session loaded (RFC 8446 §4.2.11.2), so only the holder
 // of the ticket's secret resumes it, and a resumed session keeps the peer certificate of the handshake that
@@ -49,8 +50,6 @@ const hex = (bytes: Uint8Array) =>
 export class SessionResumption {
   readonly lifetimeMs: number;
   private readonly now: () => number;
-  /** Every session OpenSSL just issued, until its connection shows what it is for. */
-  private readonly fresh: BoundedMap<Buffer>;
   /** Sessions of GMAP connections: resumable until `expires`. */
   private readonly kept: BoundedMap<{ session: Buffer; expires: number }>;
   /** legacy_session_id -> PSK identity of ClientHellos not yet looked up. */
@@ -60,25 +59,29 @@ export class SessionResumption {
     this.lifetimeMs = options.lifetimeMs ?? 60 * 60 * 1000;
     this.now = options.now ?? Date.now;
     this.kept = new BoundedMap(options.maxSessions ?? 4096);
-    this.fresh = new BoundedMap(4096);
   }
 
-  /** Wires the server's session events. */
+  /**
+   * Wires the lookup into a server. Node then parses every ClientHello and waits for this event before the
+   * handshake goes on, so the listener sends only connections that offer a kept session to this server.
+   */
   attach(server: Server): void {
-    server.on('newSession', (id: Buffer, session: Buffer, done: () => void) => {
-      this.fresh.set(id.toString('hex'), session);
-      done();
-    });
     server.on('resumeSession', (legacyId: Buffer, done: (error: Error | null, session?: Buffer) => void) => {
       const identity = legacyId.length > 0 ? this.offered.take(legacyId.toString('hex')) : undefined;
       done(null, identity === undefined ? undefined : this.lookup(identity));
     });
   }
 
-  /** The listener saw a ClientHello offering `identity` first. */
-  offer(legacySessionId: Uint8Array, identity: Uint8Array): void {
-    if (legacySessionId.length === 0 || identity.length !== 32) return; // OpenSSL session ids are 32 bytes
-    this.offered.set(hex(legacySessionId), hex(identity));
+  /**
+   * The listener saw a ClientHello offering `identity` first. True when that is a kept session that Node
+   * will ask for (it asks by a non-empty legacy_session_id only): the connection goes to the attached server.
+   */
+  offer(legacySessionId: Uint8Array, identity: Uint8Array): boolean {
+    if (legacySessionId.length === 0 || identity.length !== 32) return false; // OpenSSL session ids: 32 bytes
+    const key = hex(identity);
+    if (this.lookup(key) === undefined) return false;
+    this.offered.set(hex(legacySessionId), key);
+    return true;
   }
 
   private lookup(identity: string): Buffer | undefined {
@@ -92,22 +95,20 @@ export class SessionResumption {
   }
 
   /**
-   * The connection made an authenticated GMAP request: keep the session of the last ticket OpenSSL sent on
-   * it (the socket's current session). Clients should offer their newest ticket; an older one of the same
-   * connection is not kept and gets a full handshake.
+   * The connection made an authenticated GMAP request: keep its session. After the handshake the socket's
+   * session is the one of the last ticket OpenSSL sent (each stateful ticket is a fresh session id), so
+   * clients should offer their newest ticket; an older one of the same connection gets a full handshake.
+   * Only this path encodes a session: deliveries pay nothing for resumption but reading their first record.
    */
   promote(socket: TLSSocket): void {
-    const current = socket.getSession();
-    const id = current ? sessionIdFromSession(current) : undefined;
-    if (!id) return;
-    const key = hex(id);
-    const session = this.fresh.take(key);
-    if (!session) return;
-    this.kept.set(key, { session, expires: this.now() + this.lifetimeMs });
+    const session = socket.getSession();
+    const id = session ? sessionIdFromSession(session) : undefined;
+    if (!session || !id || id.length !== 32) return;
+    this.kept.set(hex(id), { session, expires: this.now() + this.lifetimeMs });
   }
 
-  /** Counts for tests and diagnostics. */
-  stats(): { fresh: number; kept: number } {
-    return { fresh: this.fresh.size, kept: this.kept.size };
+  /** Sessions kept (tests, diagnostics). */
+  get size(): number {
+    return this.kept.size;
   }
 }
