@@ -5,10 +5,13 @@ import { forwardSubject, makeReply } from '../misfin/reply';
 import { requestBudget, type RequestBudget } from '../misfin/request';
 import type { DraftRecord, MessageRecord } from '../store';
 import { routeAddress, splitRecipients } from './routing';
+import { describeFailure } from './host-keys.svelte';
+import { markSend } from './send-marks';
 import type { Webmail } from './webmail.svelte';
 
 const AUTOSAVE_MS = 800;
 const PRECONNECT_DELAY_MS = 300;
+const FORM_CLEAR_WAIT_MS = 100;
 
 /** Compose: To (several addresses), Subject (sent as the first heading), body, a live byte budget, drafts. */
 export class Composer {
@@ -36,6 +39,8 @@ export class Composer {
 
   #timer: ReturnType<typeof setTimeout> | undefined;
   #preconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Send pressed and the requests not yet out: a second press is ignored. */
+  #sending = false;
 
   constructor(private readonly app: Webmail) {}
 
@@ -205,6 +210,7 @@ export class Composer {
 
   /** Refuses over the limit (bp §1: prompt, never split); otherwise hands the mail to the outbox. */
   async send(): Promise<void> {
+    markSend('pressed');
     const owner = this.app.current;
     if (!owner) return;
     if (this.recipients.length === 0) {
@@ -216,13 +222,42 @@ export class Composer {
       return;
     }
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#sending) return;
+    this.#sending = true;
     const mail = this.mail;
     const recipients = this.recipients;
     const draftId = this.draftId;
+    const { stored, departed, done } = this.app.outbox.enqueue(
+      owner.address,
+      recipients,
+      mail,
+      owner.origin !== 'self-signed',
+    );
+    // The form empties once the requests are out (over warm connections, a few ms) or after
+    // FORM_CLEAR_WAIT_MS at most: a redraw earlier would hold up the outbox write's answer and the request on
+    // this page's one thread (issue 7, Send -> 20).
+    const departedOrLater = Promise.race([
+      departed,
+      new Promise<void>((resolve) => setTimeout(resolve, FORM_CLEAR_WAIT_MS)),
+    ]);
+    let failure: string | undefined;
+    try {
+      await stored;
+    } catch (error) {
+      // Not in the outbox, so not sent either (the request waits for the write); the draft stays.
+      failure = describeFailure(error);
+    }
+    await departedOrLater;
+    this.#sending = false;
+    if (failure !== undefined) {
+      this.status = failure;
+      await done;
+      return;
+    }
     this.clear();
     this.status = text.compose.queued;
     if (draftId) await this.app.store.drafts.delete(draftId);
     await this.loadDrafts(owner.address);
-    await this.app.outbox.enqueue(owner.address, recipients, mail, owner.origin !== 'self-signed');
+    await done;
   }
 }

@@ -2,6 +2,7 @@ import type { OpenTls } from '../misfin/connect';
 import { connectTls, type TlsConnection } from '../tls/client';
 import { connectWebSocket } from '../tls/websocket-transport';
 import { tofuVerifier, type HostPinStore } from '../trust/host-pins';
+import { readAhead } from './read-ahead';
 import { WarmPool } from './warm-pool';
 
 /** What TLS client authentication presents: the stored certificate chain and its non-extractable key. */
@@ -33,6 +34,11 @@ export function normaliseBridgeUrl(input: string): string {
 const CONNECT_TIMEOUT_MS = 10_000;
 /** A connection opened ahead of a send is closed unused after this long. */
 const WARM_TTL_MS = 15_000;
+/**
+ * A warm connection is read from while it waits (read-ahead.ts), and every TLS wait has this limit: it must
+ * outlast the time in the pool, or an idle warm connection would time out before its request.
+ */
+const WARM_TIMEOUT_MS = WARM_TTL_MS + CONNECT_TIMEOUT_MS;
 
 /**
  * Opens the TLS connections the library clients use (`open` in misfin/connect.ts), through the bridge: the bridge carries only ciphertext, the handshake and
@@ -52,7 +58,9 @@ export class Network {
 
   /** Opens `count` connections to host:port ahead of the requests that will use them (warm-pool.ts). */
   preconnect(host: string, port: number, identity: NetIdentity | undefined, count: number): void {
-    this.#warm.fill(this.#key(host, port, identity), count, () => this.open(host, port, identity));
+    this.#warm.fill(this.#key(host, port, identity), count, async () =>
+      readAhead(await this.open(host, port, identity, WARM_TIMEOUT_MS)),
+    );
   }
 
   /** Closes every warm connection (the identity changed). */
@@ -60,7 +68,12 @@ export class Network {
     this.#warm.clear();
   }
 
-  async open(host: string, port: number, identity?: NetIdentity): Promise<TlsConnection> {
+  async open(
+    host: string,
+    port: number,
+    identity?: NetIdentity,
+    timeoutMs = CONNECT_TIMEOUT_MS,
+  ): Promise<TlsConnection> {
     const transport = await connectWebSocket(this.bridgeUrl(), host, port, { timeoutMs: CONNECT_TIMEOUT_MS });
     try {
       return await connectTls(transport, {
@@ -71,7 +84,7 @@ export class Network {
           privateKey: identity.privateKey,
         },
         verifyServer: tofuVerifier(this.pins),
-        timeoutMs: CONNECT_TIMEOUT_MS,
+        timeoutMs,
       });
     } catch (error) {
       transport.close();
@@ -93,16 +106,16 @@ export class Network {
     host: string,
     port: number,
     identity: NetIdentity | undefined,
-    work: (open: OpenTls) => Promise<T>,
+    work: (open: OpenTls, warm: boolean) => Promise<T>,
   ): Promise<T> {
     const warm = this.#warm.take(this.#key(host, port, identity));
     if (warm) {
       try {
-        return await work(() => warm);
+        return await work(() => warm, true);
       } catch {
         // fall through to a fresh connection
       }
     }
-    return work(this.opener(identity));
+    return work(this.opener(identity), false);
   }
 }
