@@ -10,6 +10,9 @@ const config = {
     // Registered by the page only in "This is my device" mode (state/webmail.svelte.ts), never on a
     // shared computer.
     serviceWorker: { register: false },
+    // One script and one stylesheet for the whole app: a returning user's first screen waits for no chain of
+    // dynamic imports (entry -> app -> layout node -> page node), only for one cached file (issue 8, design §6).
+    output: { bundleStrategy: 'single' },
   },
 };
 

@@ -1,12 +1,14 @@
 // Full TLS 1.3 handshake with client authentication against a loopback Node TLS server, in one run:
 // ours (WebCrypto, sans-IO core + node:net transport) vs Node's own tls.connect with the same certificates,
-// plus subtls (npm; no client auth) as a third row. Also record throughput at 16 KB records.
+// plus subtls (npm; no client auth) as a third row. Then resumed handshakes (RFC 8446 §4.2.11, PSK with
+// ECDHE, tickets from the previous connection) against a server that answers and closes like a Gemini/GMAP
+// server: ours (SessionCache) vs Node's tls.connect({ session }). Also record throughput at 16 KB records.
 // Budget (design.md §6): ours ≤ 1.5 × Node.
 import { connect as tlsConnect, createServer, type TLSSocket } from 'node:tls';
 import { SocketReadQueue, startTls } from 'subtls';
 import { connect as netConnect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { connectTls } from '../src/lib/tls/client';
+import { connectTls, MemorySessionCache } from '../src/lib/tls/client';
 import { connectTcp } from '../src/lib/node/tcp-transport';
 import { identityFrom, makeCertificate, removeTempDirs } from '../tests/support/tls-peers';
 
@@ -147,6 +149,111 @@ if (subtlsMs !== null) {
 } else console.log(`  subtls  failed: ${subtlsError}`);
 console.log(`  server saw ${clientCertsSeen} client certificates (expected ${2 * (warmup + rounds)})`);
 
+// Resumed handshakes: a server that answers one request and closes, so the tickets it sends after the
+// handshake reach the client before the connection ends (as with every Gemini/GMAP request).
+let resumedSeen = 0;
+let connectionsSeen = 0;
+const answering = createServer(
+  {
+    cert: serverCert.certPem,
+    key: serverCert.keyPem,
+    requestCert: true,
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.3',
+  },
+  (socket: TLSSocket) => {
+    connectionsSeen++;
+    if (socket.isSessionReused() && socket.getPeerCertificate()?.fingerprint256) resumedSeen++;
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.end('20 ok\r\n'));
+  },
+);
+answering.on('tlsClientError', () => undefined);
+await new Promise<void>((resolve) => answering.listen(0, '127.0.0.1', resolve));
+const answeringPort = (answering.address() as { port: number }).port;
+const request = new TextEncoder().encode('gmap://localhost/\r\n');
+const sessions = new MemorySessionCache();
+const sessionKey = `127.0.0.1:${answeringPort}:${clientCert.sha256}`;
+
+async function oursResumed(): Promise<{ ms: number; resumed: boolean }> {
+  const start = performance.now();
+  const transport = await connectTcp('127.0.0.1', answeringPort);
+  const connection = await connectTls(transport, {
+    serverName: 'localhost',
+    port: answeringPort,
+    identity,
+    verifyServer: async () => undefined,
+    resumption: { cache: sessions, key: sessionKey },
+  });
+  const ms = performance.now() - start;
+  await connection.write(request);
+  await connection.readAll(1024);
+  await connection.close();
+  return { ms, resumed: connection.resumed };
+}
+
+let nodeSession: Buffer | undefined;
+function nodeResumed(): Promise<{ ms: number; resumed: boolean }> {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    let ms = NaN;
+    let resumed = false;
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port: answeringPort,
+      servername: 'localhost',
+      cert: clientCert.certPem,
+      key: clientCert.keyPem,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.3',
+      session: nodeSession,
+    });
+    socket.on('session', (session: Buffer) => (nodeSession = session));
+    socket.once('secureConnect', () => {
+      ms = performance.now() - start;
+      resumed = socket.isSessionReused();
+      socket.write(request);
+    });
+    socket.on('data', () => undefined);
+    socket.once('close', () => resolve({ ms, resumed }));
+    socket.once('error', reject);
+  });
+}
+
+const resumedTimes = { ours: [] as number[], node: [] as number[] };
+let oursResumedCount = 0;
+let nodeResumedCount = 0;
+for (let i = 0; i < warmup + rounds; i++) {
+  const a = await oursResumed();
+  const b = await nodeResumed();
+  if (i < warmup) continue;
+  if (a.resumed) {
+    oursResumedCount++;
+    resumedTimes.ours.push(a.ms);
+  }
+  if (b.resumed) {
+    nodeResumedCount++;
+    resumedTimes.node.push(b.ms);
+  }
+}
+answering.close();
+const oursResumedMs = resumedTimes.ours.length > 0 ? median(resumedTimes.ours) : null;
+const nodeResumedMs = resumedTimes.node.length > 0 ? median(resumedTimes.node) : null;
+const show = (values: number[]) =>
+  values.length > 0
+    ? `median ${median(values).toFixed(2)} ms  p90 ${p90(values).toFixed(2)} ms`
+    : 'never resumed';
+console.log(`Resumed handshake (PSK + ECDHE, client certificate inherited), loopback, ${rounds} rounds`);
+console.log(
+  `  ours    ${show(resumedTimes.ours)}  (${oursResumedCount}/${rounds} resumed; full ${oursMs.toFixed(2)} ms)`,
+);
+console.log(
+  `  node    ${show(resumedTimes.node)}  (${nodeResumedCount}/${rounds} resumed; full ${nodeMs.toFixed(2)} ms)`,
+);
+console.log(
+  `  server saw ${resumedSeen} resumed sessions with a client certificate of ${connectionsSeen} connections`,
+);
+
 // Record throughput: 16 KB records from us to the Node server.
 async function throughput(totalMb: number, writeSize: number): Promise<number> {
   const transport = await connectTcp('127.0.0.1', port);
@@ -185,6 +292,14 @@ console.log(
     node_ms: Number(nodeMs.toFixed(3)),
     subtls_ms: subtlsMs === null ? null : Number(subtlsMs.toFixed(3)),
     ratio: Number(ratio.toFixed(3)),
+    ours_resumed_ms: oursResumedMs === null ? null : Number(oursResumedMs.toFixed(3)),
+    node_resumed_ms: nodeResumedMs === null ? null : Number(nodeResumedMs.toFixed(3)),
+    resumed_ratio:
+      oursResumedMs === null || nodeResumedMs === null
+        ? null
+        : Number((oursResumedMs / nodeResumedMs).toFixed(3)),
+    ours_resumed_rounds: oursResumedCount,
+    node_resumed_rounds: nodeResumedCount,
     throughput_16k_mb_s: Number(serialMbps.toFixed(1)),
     throughput_pipelined_mb_s: Number(pipelinedMbps.toFixed(1)),
   }),

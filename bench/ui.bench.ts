@@ -5,7 +5,10 @@
 //   search_ms         per keystroke: from the input event to the updated result list (median over queries
 //                     typed one character at a time, after the local index is built);
 //   first_load_kb_gz  JavaScript fetched by the first navigation, gzipped.
-// Last line: {"bench":"ui","inbox_10k_ms":…,"search_ms":…,"first_load_kb_gz":…}. Budgets: 150 ms, 50 ms, 150 KB.
+// Last line: {"bench":"ui","inbox_10k_ms":…,"search_ms":…,"first_load_kb_gz":…, plus the breakdown
+// inbox_10k_painted_ms (the next paint after the first rows), inbox_10k_settled_ms (the same, reloading
+// only once the previous page has loaded everything), boot_ms (DOMContentLoaded) and the load average}. Budgets: 150 ms, 50 ms, 150 KB.
+import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { startWebmailEnv } from '../tests/support/webmail-env';
@@ -13,6 +16,8 @@ import { register } from '../tests/support/webmail-page';
 
 const MESSAGES = 10_000;
 const RELOADS = 5;
+/** Rows the list shows once the whole mailbox is loaded (state/mailbox.svelte.ts PAGE_ROWS). */
+const PAGE_ROWS = 100;
 const BUDGET = { inbox_10k_ms: 150, search_ms: 50, first_load_kb_gz: 150 };
 
 function median(values: number[]): number {
@@ -50,11 +55,20 @@ const SEED_SCRIPT = `async ({ owner, count }) => {
   db.close();
 }`;
 
-// Records when the first inbox row is in the DOM, measured from navigation start.
+// Records when the first inbox row is in the DOM, measured from navigation start, and when the frame that
+// shows it has been painted (the first animation frame after it, then the task after that frame: the
+// usual stand-in for "next paint").
 const FIRST_ROW_SCRIPT = `(() => {
   const seen = () => document.querySelector('[data-message-list] li button');
   const observer = new MutationObserver(() => {
-    if (seen()) { globalThis.__firstRowMs = performance.now(); observer.disconnect(); }
+    if (!seen()) return;
+    globalThis.__firstRowMs = performance.now();
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => { globalThis.__firstRowPaintMs = performance.now(); };
+      channel.port2.postMessage(0);
+    });
   });
   observer.observe(document, { childList: true, subtree: true });
 })()`;
@@ -105,26 +119,45 @@ try {
   await env.stopHost();
   await page.addInitScript(FIRST_ROW_SCRIPT);
 
-  const inboxTimes: number[] = [];
-  // For the breakdown: when the HTML and the module scripts were done, before the app read anything.
-  const bootTimes: number[] = [];
-  for (let i = 0; i < RELOADS; i++) {
+  // Each reload: navigation start to the first row in the DOM, to the next paint, and the boot breakdown.
+  const timeReload = async (): Promise<{ row: number; paint: number; dcl: number; html: number }> => {
     await page.reload();
     // Polled from outside: waitForFunction would evaluate a string inside the page, which its CSP forbids.
-    let at: number | undefined;
+    let at: [number, number] | undefined;
     for (let waited = 0; at === undefined && waited < 30_000; waited += 50) {
-      at = (await page.evaluate('globalThis.__firstRowMs')) as number | undefined;
+      at = (await page.evaluate(
+        'globalThis.__firstRowPaintMs === undefined ? undefined : [globalThis.__firstRowMs, globalThis.__firstRowPaintMs]',
+      )) as [number, number] | undefined;
       if (at === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     if (at === undefined) throw new Error('the inbox never showed a row');
-    inboxTimes.push(at);
-    bootTimes.push(
-      (await page.evaluate(
-        "performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? 0",
-      )) as number,
-    );
+    const [dcl, html] = (await page.evaluate(
+      "(() => { const n = performance.getEntriesByType('navigation')[0]; return [n?.domContentLoadedEventEnd ?? 0, n?.responseEnd ?? 0]; })()",
+    )) as [number, number];
+    return { row: at[0], paint: at[1], dcl, html };
+  };
+  const allRows = page.locator('[data-message-list] li');
+
+  // The machine is shared: the 1-minute load average as the timed reloads begin, reported with the figures.
+  const loadBefore = loadavg();
+  // Reload as soon as the first rows show (the previous page is still reading the rest of its mailbox).
+  const quick = [];
+  for (let i = 0; i < RELOADS; i++) quick.push(await timeReload());
+  const inboxTimes = quick.map((r) => r.row);
+  const paintTimes = quick.map((r) => r.paint);
+  const bootTimes = quick.map((r) => r.dcl);
+  const htmlTimes = quick.map((r) => r.html);
+  // The whole mailbox does arrive after the first screen: the list grows to a full page of rows.
+  await allRows.nth(PAGE_ROWS - 1).waitFor({ timeout: 30_000 });
+  const rows = await allRows.count();
+  // The same, each time after the previous page has loaded everything and settled (a returning user opening
+  // the page afresh rather than reloading one that is still busy).
+  const settled = [];
+  for (let i = 0; i < RELOADS; i++) {
+    await allRows.nth(PAGE_ROWS - 1).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    settled.push(await timeReload());
   }
-  const rows = await page.locator('[data-message-list] li').count();
 
   // Let the index finish building in its slices before typing.
   await page.waitForTimeout(4000);
@@ -137,11 +170,26 @@ try {
     inbox_10k_ms: Math.round(median(inboxTimes) * 10) / 10,
     search_ms: Math.round(median(search.times) * 100) / 100,
     first_load_kb_gz: Math.round(firstLoadKb * 10) / 10,
+    inbox_10k_painted_ms: Math.round(median(paintTimes) * 10) / 10,
+    inbox_10k_settled_ms: Math.round(median(settled.map((r) => r.row)) * 10) / 10,
+    boot_ms: Math.round(median(bootTimes) * 10) / 10,
+    load_average: Math.round((loadBefore[0] ?? 0) * 100) / 100,
   };
   console.log(
-    `inbox with ${MESSAGES} stored messages: first rows after ${inboxTimes.map((t) => t.toFixed(1)).join(', ')} ms (${rows} rows drawn)`,
+    `inbox with ${MESSAGES} stored messages: first rows after ${inboxTimes.map((t) => t.toFixed(1)).join(', ')} ms (the list then grows to ${rows} rows)`,
   );
-  console.log(`of which the page's own boot (DOMContentLoaded): median ${median(bootTimes).toFixed(1)} ms`);
+  console.log(`  next paint after them: median ${result.inbox_10k_painted_ms} ms`);
+  console.log(
+    `  reloading only once the previous page has settled: ${settled.map((r) => r.row.toFixed(1)).join(', ')} ms (median ${result.inbox_10k_settled_ms})`,
+  );
+  console.log(
+    `  of which the page's own boot: HTML received ${median(htmlTimes).toFixed(1)} ms, DOMContentLoaded ${result.boot_ms} ms`,
+  );
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${cpus().length} cores`,
+  );
   console.log(
     `search per keystroke: median ${result.search_ms} ms, max ${Math.max(...search.times).toFixed(2)} ms over ${search.times.length} keystrokes (last query found ${search.found})`,
   );

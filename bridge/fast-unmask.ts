@@ -75,3 +75,5 @@ if (!hooks.websocketMask && !hooks.websocketUnmask) {
 
 /** The masking routine in use, for clients that build frames themselves (bridge/bench-client.ts). */
 export const maskFunction: MaskFunction = native ? native.mask : maskInto;
+/** The unmasking routine in use, for the bridge's own frame decoder (bridge/ws-frames.ts). */
+export const unmaskFunction: UnmaskFunction = native ? native.unmask : unmaskInPlace;

@@ -22,6 +22,8 @@ export interface BridgeOptions {
   maxTunnels?: number;
   /** Most open tunnels per client IP. */
   maxTunnelsPerIp?: number;
+  /** New tunnels per client IP (IPv6: per /64) per minute, with a burst of as many (rate-limit.ts). */
+  newTunnelsPerMinute?: number;
   /** Resolving and connecting together may take this long. */
   connectTimeoutMs?: number;
   /** A tunnel with no traffic either way for this long is closed. */
@@ -48,6 +50,7 @@ export const defaults = {
   ports: [1958, 1965],
   maxTunnels: 10_000,
   maxTunnelsPerIp: 32,
+  newTunnelsPerMinute: 1200,
   connectTimeoutMs: 10_000,
   idleTimeoutMs: 120_000,
   maxLifetimeMs: 30 * 60_000,
@@ -113,6 +116,8 @@ Every option can also be set by the environment variable in brackets.
   --allow-ip-literals     accept IP addresses as host= (BRIDGE_ALLOW_IP_LITERALS=1; default: names only)
   --max-tunnels N         open tunnels in total (BRIDGE_MAX_TUNNELS, default ${defaults.maxTunnels})
   --max-per-ip N          open tunnels per client IP (BRIDGE_MAX_PER_IP, default ${defaults.maxTunnelsPerIp})
+  --rate-per-ip N         new tunnels per client IP (IPv6: per /64) per minute, burst of as many; more get
+                          HTTP 429 (BRIDGE_RATE_PER_IP, default ${defaults.newTunnelsPerMinute})
   --connect-timeout SEC   time to resolve and connect (BRIDGE_CONNECT_TIMEOUT, default ${defaults.connectTimeoutMs / 1000})
   --idle-timeout SEC      close a tunnel idle this long (BRIDGE_IDLE_TIMEOUT, default ${defaults.idleTimeoutMs / 1000})
   --max-lifetime SEC      close any tunnel after this long (BRIDGE_MAX_LIFETIME, default ${defaults.maxLifetimeMs / 1000})
@@ -146,6 +151,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Parsed
         'allow-ip-literals': { type: 'boolean' },
         'max-tunnels': { type: 'string' },
         'max-per-ip': { type: 'string' },
+        'rate-per-ip': { type: 'string' },
         'connect-timeout': { type: 'string' },
         'idle-timeout': { type: 'string' },
         'max-lifetime': { type: 'string' },
@@ -177,6 +183,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Parsed
   const numbers: [string, keyof BridgeOptions, (name: string, text: string) => number][] = [
     ['max-tunnels', 'maxTunnels', (n, t) => integer(n, t, 1, 10_000_000)],
     ['max-per-ip', 'maxTunnelsPerIp', (n, t) => integer(n, t, 1, 10_000_000)],
+    ['rate-per-ip', 'newTunnelsPerMinute', (n, t) => integer(n, t, 1, 10_000_000)],
     ['connect-timeout', 'connectTimeoutMs', seconds],
     ['idle-timeout', 'idleTimeoutMs', seconds],
     ['max-lifetime', 'maxLifetimeMs', seconds],

@@ -1,20 +1,21 @@
 // The bridge's HTTP(S) server: the built page on every path, the tunnel on /tunnel, and a Clear-Site-Data
 // endpoint for sign-out. It keeps no state beyond the open tunnels themselves, so any number of copies can
 // run behind a load balancer.
-import './fast-unmask'; // before ws, which picks its unmask function when it loads
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer } from 'ws';
 import { CloseCode } from './close-codes';
 import { parseAllowList, parseTarget, TargetError, type DestinationPolicy } from './destination';
 import { clientIp, TunnelLimits } from './limits';
+import { TunnelRateLimit } from './rate-limit';
 import { stdoutLog } from './log';
 import { defaults, parseOrigin, type BridgeOptions, type LookupFunction } from './options';
 import { isOriginAllowed } from './origin';
 import { createStaticHandler, securityHeaders } from './static-files';
 import { openTunnel, type Tunnel, type TunnelSettings } from './tunnel';
+import { PageConnection } from './ws-connection';
+import { checkHandshake, switchingProtocols } from './ws-handshake';
 
 export type { BridgeOptions } from './options';
 
@@ -34,15 +35,25 @@ const statusText: Record<number, string> = {
   400: 'Bad Request',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   426: 'Upgrade Required',
+  429: 'Too Many Requests',
 };
 
 /** Answers an upgrade request that will not become a tunnel, on the raw socket, and hangs up. */
-function refuseUpgrade(socket: Socket, status: number, message: string): void {
+function refuseUpgrade(
+  socket: Socket,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (socket.writable) {
     const body = `${message}\n`;
+    const extra = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     socket.end(
-      `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\nConnection: close\r\n` +
+      `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\nConnection: close\r\n${extra}` +
         `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   }
@@ -79,14 +90,12 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     options.maxTunnels ?? defaults.maxTunnels,
     options.maxTunnelsPerIp ?? defaults.maxTunnelsPerIp,
   );
+  const rateLimit = new TunnelRateLimit(options.newTunnelsPerMinute ?? defaults.newTunnelsPerMinute);
+  // Buckets that have refilled are forgotten, so clients that came once hold no memory.
+  const sweeper = setInterval(() => rateLimit.sweep(), 60_000);
+  sweeper.unref();
   const tunnels = new Set<Tunnel>();
-  const wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    maxPayload: options.maxMessageBytes ?? defaults.maxMessageBytes,
-    clientTracking: false,
-    skipUTF8Validation: true,
-  });
+  const maxMessageBytes = options.maxMessageBytes ?? defaults.maxMessageBytes;
 
   const serveStatic = options.root ? createStaticHandler(options.root, { hsts: tls }) : null;
   const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -151,21 +160,30 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     } catch (error) {
       return refuseUpgrade(socket, 400, error instanceof TargetError ? error.message : 'bad request');
     }
+    const handshake = checkHandshake(req);
+    if (!handshake.ok) return refuseUpgrade(socket, handshake.status, handshake.message, handshake.headers);
+    if (!socket.writable) return socket.destroy();
     const ip = clientIp(req, trustProxy);
-    // ws completes a valid handshake synchronously (no verifyClient), so the slot is taken and checked
-    // before the next upgrade is looked at; a malformed handshake gets ws's own 400 and no callback.
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const slot = limits.acquire(ip);
-      if (!slot.ok) {
-        ws.close(CloseCode.limit, slot.reason);
-        return;
-      }
-      const tunnel = openTunnel(ws, target, ip, settings, () => {
-        tunnels.delete(tunnel);
-        limits.release(ip);
+    // Refused before the upgrade: a client over its rate costs the bridge no lookup, dial or handshake.
+    const rate = rateLimit.take(ip);
+    if (!rate.ok)
+      return refuseUpgrade(socket, 429, 'too many new tunnels from this address', {
+        'Retry-After': String(rate.retryAfterSeconds),
       });
-      tunnels.add(tunnel);
+    socket.write(switchingProtocols(handshake.key));
+    const ws = new PageConnection(socket, head, maxMessageBytes);
+    // The slot is taken before the next upgrade is looked at, so a burst cannot overshoot the caps.
+    const slot = limits.acquire(ip);
+    if (!slot.ok) {
+      ws.start({ data: () => {}, failed: () => {}, closed: () => {} });
+      ws.close(CloseCode.limit, slot.reason);
+      return;
+    }
+    const tunnel = openTunnel(ws, target, ip, settings, () => {
+      tunnels.delete(tunnel);
+      limits.release(ip);
     });
+    tunnels.add(tunnel);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -182,6 +200,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     url: `${tls ? 'https' : 'http'}://${host}:${address.port}/`,
     openTunnels: () => limits.open,
     close: async () => {
+      clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const tunnel of tunnels) tunnel.shutdown();
       server.closeAllConnections();

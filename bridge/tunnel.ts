@@ -3,11 +3,13 @@
 // each direction is flow-controlled so neither a slow page nor a slow host makes the bridge buffer more
 // than about `bufferLimitBytes` plus one message per tunnel.
 import { connect, type Socket } from 'node:net';
-import type { RawData, WebSocket } from 'ws';
 import { CloseCode, closeReason } from './close-codes';
 import { checkDestination, type DestinationPolicy } from './destination';
 import { formatTunnelLine, type TunnelRecord } from './log';
 import type { HostPort } from './options';
+import type { PageConnection } from './ws-connection';
+import { frameRoom } from './ws-frames';
+import { maxReadBytes, minReadBytes, recycleReadBuffer, takeReadBuffer } from './read-buffers';
 
 export interface TunnelSettings {
   policy: DestinationPolicy;
@@ -27,6 +29,9 @@ export interface Tunnel {
 const lingerMs = 2_000;
 // Host chunks at least this big are framed on their own rather than gathered (see attach()).
 const coalesceBelowBytes = 16 * 1024;
+// Reads from the host go into buffers that grow while reads fill them and shrink while they do not
+// (read-buffers.ts): bulk transfers move up to 256 KB per read (one syscall and one frame where 64 KB reads
+// took four), while an idle tunnel keeps only a small buffer waiting.
 
 function refusalCode(error: NodeJS.ErrnoException): { code: number; reason: string } {
   const what = error.code ?? 'error';
@@ -35,7 +40,7 @@ function refusalCode(error: NodeJS.ErrnoException): { code: number; reason: stri
 }
 
 export function openTunnel(
-  ws: WebSocket,
+  ws: PageConnection,
   target: HostPort,
   clientIp: string,
   settings: TunnelSettings,
@@ -57,6 +62,15 @@ export function openTunnel(
   let pending: Buffer[] = [];
   let inFlightDown = 0;
   let tcpPaused = false;
+  let tcpCorked = false;
+  let uncorkScheduled = false;
+  const uncork = () => {
+    uncorkScheduled = false;
+    if (tcpCorked) {
+      tcpCorked = false;
+      tcp?.uncork();
+    }
+  };
 
   const lifetime = setTimeout(
     () => finish(CloseCode.limit, 'maximum tunnel lifetime reached'),
@@ -77,56 +91,73 @@ export function openTunnel(
     clearTimeout(lifetime);
     attempt?.destroy();
     if (tcp && !tcpEndsGracefully) tcp.destroy();
-    // A paused WebSocket would never read the page's answering close frame and would hold its slot until
-    // ws's 30 s close timeout.
-    if (ws.isPaused) ws.resume();
-    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, closeReason(reason));
+    // The connection reads on while closing, so the page's answering close frame is seen even if it was paused.
+    ws.close(code, closeReason(reason));
   }
 
-  ws.on('message', (data: RawData, isBinary: boolean) => {
-    if (finished) return;
-    if (!isBinary) return finish(CloseCode.textFrame, 'binary frames only');
-    // ws hands over a Buffer (binaryType 'nodebuffer'); Buffer.from() on it would copy every uploaded byte.
-    const chunk = Buffer.isBuffer(data)
-      ? data
-      : Array.isArray(data)
-        ? Buffer.concat(data)
-        : Buffer.from(data);
-    if (!tcp) {
-      // Not connected yet: hold what the page sent (usually its ClientHello) and stop reading more.
-      pending.push(chunk);
-      ws.pause();
-      return;
-    }
-    record.bytesUp += chunk.length;
-    if (!tcp.write(chunk)) ws.pause();
+  ws.start({
+    data(chunk) {
+      if (finished) return;
+      if (!tcp) {
+        // Not connected yet: hold what the page sent (usually its ClientHello) and stop reading more.
+        pending.push(chunk);
+        ws.pause();
+        return;
+      }
+      record.bytesUp += chunk.length;
+      // One read from the page usually ends one frame and starts the next: corked, its pieces leave in one
+      // writev, so the host wakes once per read rather than once per piece.
+      if (!tcpCorked) {
+        tcpCorked = true;
+        tcp.cork();
+      }
+      tcp.write(chunk);
+      // Not on write() returning false: that happens for any chunk above the socket's 16 KB high-water
+      // mark, and pausing and resuming the page around every read costs two syscalls each time.
+      if (tcp.writableLength > settings.bufferLimitBytes) ws.pause();
+    },
+    readDone() {
+      if (tcpCorked && !uncorkScheduled) {
+        uncorkScheduled = true;
+        setImmediate(uncork);
+      }
+    },
+    // The connection has already sent its close frame (protocol error, text frame, message too big).
+    failed: (code, reason) => finish(code, reason),
+    closed(code, reason) {
+      if (!finished) {
+        // The page closed first. A clean close ends TCP after the last bytes; an abrupt one resets it.
+        finished = true;
+        record.closeCode = code;
+        record.closeReason = `page closed${reason.length > 0 ? `: ${reason}` : ''}`;
+        clearTimeout(connectTimer);
+        clearTimeout(lifetime);
+        attempt?.destroy();
+        if (tcp && code !== 1006) {
+          tcp.end();
+          tcp.setTimeout(lingerMs);
+        } else tcp?.destroy();
+      }
+      settings.log(formatTunnelLine(record, Date.now()));
+      pending = [];
+      onClosed();
+    },
   });
 
-  ws.on('error', (error: Error & { code?: string }) => {
-    // `ws` closes the connection itself after protocol errors; remember why for the log line.
-    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
-      finish(CloseCode.messageTooBig, 'message too big');
-    else finish(CloseCode.internalError, `websocket error: ${error.code ?? error.message}`);
-  });
-
-  ws.on('close', (code: number, reason: Buffer) => {
-    if (!finished) {
-      // The page closed first. A clean close ends TCP after the last bytes; an abrupt one resets it.
-      finished = true;
-      record.closeCode = code;
-      record.closeReason = `page closed${reason.length > 0 ? `: ${reason.toString('utf8')}` : ''}`;
-      clearTimeout(connectTimer);
-      clearTimeout(lifetime);
-      attempt?.destroy();
-      if (tcp && code !== 1006) {
-        tcp.end();
-        tcp.setTimeout(lingerMs);
-      } else tcp?.destroy();
-    }
-    settings.log(formatTunnelLine(record, Date.now()));
-    pending = [];
-    onClosed();
-  });
+  // Host -> page bytes as the reads deliver them (set by attach()).
+  let onHostBytes: (buffer: Buffer, length: number) => void = () => {};
+  let readSize = minReadBytes;
+  // Each read buffer has frameRoom spare bytes in front, where the frame header is written, so a large read
+  // goes to the page as one contiguous write with no copy (ws-connection.ts sendInPlace).
+  const hostReads = {
+    buffer: () => takeReadBuffer(readSize),
+    callback: (length: number, buffer: Buffer) => {
+      if (length === buffer.length) readSize = Math.min(readSize * 2, maxReadBytes);
+      else if (length < buffer.length / 4) readSize = Math.max(readSize / 2, minReadBytes);
+      onHostBytes(buffer, length);
+      return true;
+    },
+  };
 
   function attach(socket: Socket, address: string): void {
     tcp = socket;
@@ -136,48 +167,61 @@ export function openTunnel(
     socket.setTimeout(settings.idleTimeoutMs);
     // Host -> page. While a frame is still on its way into the kernel, later *small* chunks wait and leave
     // together as one frame: under load that means fewer frames (fewer writes here, fewer message events in
-    // the page) and never an added delay when the path is idle. Large chunks go out as they are: copying
-    // them into one buffer would cost a memcpy of every byte for no fewer syscalls (net.Socket already
-    // writes queued frames with one writev).
+    // the page) and never an added delay when the path is idle. Large chunks go out as they are, framed in
+    // place in their read buffer.
     let waiting: Buffer[] = [];
     let waitingBytes = 0;
     let framesInFlight = 0;
-    const sendDown = (data: Buffer) => {
+    /** `held` is the memory the frame keeps alive until written: what counts against bufferLimitBytes. */
+    /** `readBuffer`: the read buffer `data` was framed in place in, recycled once written. */
+    const sendDown = (data: Buffer, held: number, readBuffer?: Buffer) => {
       framesInFlight += 1;
-      // The callback runs once `ws` has handed the frame to the kernel; until then it counts as queued.
-      ws.send(data, { binary: true, compress: false, fin: true }, () => {
+      // The callback runs once the frame is in the kernel (or dropped); until then it counts as queued.
+      const written = () => {
+        if (readBuffer) recycleReadBuffer(readBuffer);
         framesInFlight -= 1;
-        inFlightDown -= data.length;
-        if (waitingBytes > 0 && framesInFlight === 0 && ws.readyState === ws.OPEN) flushWaiting();
+        inFlightDown -= held;
+        if (waitingBytes > 0 && framesInFlight === 0 && ws.isOpen) flushWaiting();
         if (tcpPaused && inFlightDown <= settings.bufferLimitBytes / 2) {
           tcpPaused = false;
           socket.resume();
         }
-      });
+      };
+      if (readBuffer) ws.sendInPlace(data, written);
+      else ws.send(data, written);
     };
     const flushWaiting = () => {
       const data = waiting.length === 1 ? waiting[0]! : Buffer.concat(waiting, waitingBytes);
+      const held = waitingBytes;
       waiting = [];
       waitingBytes = 0;
-      sendDown(data);
+      sendDown(data, held);
     };
-    socket.on('data', (chunk: Buffer) => {
-      if (finished || ws.readyState !== ws.OPEN) return;
-      record.bytesDown += chunk.length;
-      inFlightDown += chunk.length;
-      if (framesInFlight === 0) sendDown(chunk);
-      else if (chunk.length >= coalesceBelowBytes) {
+    onHostBytes = (buffer, length) => {
+      if (finished || !ws.isOpen) return;
+      record.bytesDown += length;
+      if (length >= coalesceBelowBytes) {
+        // Keeps its whole read buffer alive until written, so that is what it counts.
+        const held = frameRoom + buffer.length;
+        inFlightDown += held;
         if (waitingBytes > 0) flushWaiting();
-        sendDown(chunk);
+        sendDown(buffer.subarray(0, length), held, buffer);
       } else {
-        waiting.push(chunk);
-        waitingBytes += chunk.length;
+        // A small read is copied out, so a mostly empty read buffer is not held while it waits.
+        const chunk = Buffer.from(buffer.subarray(0, length));
+        recycleReadBuffer(buffer);
+        inFlightDown += length;
+        if (framesInFlight === 0) sendDown(chunk, length);
+        else {
+          waiting.push(chunk);
+          waitingBytes += length;
+        }
       }
       if (!tcpPaused && inFlightDown > settings.bufferLimitBytes) {
         tcpPaused = true;
         socket.pause();
       }
-    });
+    };
     socket.on('drain', () => ws.resume());
     socket.on('timeout', () => {
       if (finished) socket.destroy();
@@ -188,17 +232,16 @@ export function openTunnel(
     );
     socket.on('close', () => {
       // Whatever the host sent before its FIN goes out ahead of the close frame.
-      if (!finished && waitingBytes > 0 && ws.readyState === ws.OPEN) flushWaiting();
+      if (!finished && waitingBytes > 0 && ws.isOpen) flushWaiting();
       finish(CloseCode.peerClosed, 'peer closed', true);
     });
     const held = pending;
     pending = [];
-    let flowing = true;
     for (const chunk of held) {
       record.bytesUp += chunk.length;
-      flowing = socket.write(chunk);
+      socket.write(chunk);
     }
-    if (flowing) ws.resume();
+    if (socket.writableLength <= settings.bufferLimitBytes) ws.resume();
   }
 
   function tryConnect(addresses: { address: string; family: number }[], index: number): void {
@@ -209,6 +252,7 @@ export function openTunnel(
       port: target.port,
       family: next.family,
       allowHalfOpen: false,
+      onread: hostReads,
     });
     attempt = socket;
     socket.once('connect', () => {

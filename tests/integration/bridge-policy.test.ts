@@ -269,4 +269,40 @@ describe('tunnel limits', () => {
     c.close();
     d.close();
   });
+
+  it('answers new tunnels beyond the per-client rate with 429 and Retry-After, per client', async () => {
+    tcp = await startTcpServer();
+    const { url } = await start({
+      allow: [`127.0.0.1:${tcp.port}`],
+      newTunnelsPerMinute: 2,
+      trustProxy: true,
+    });
+    const from = (ip: string) =>
+      connectTunnel(url, '127.0.0.1', tcp!.port, { headers: { 'X-Forwarded-For': ip } });
+    for (let i = 0; i < 2; i++) {
+      const ws = from('203.0.113.1');
+      await opened(ws);
+      ws.close();
+      await closed(ws);
+    }
+    const refused = from('203.0.113.1');
+    const response = new Promise<{ status: number; retryAfter: string | undefined }>((resolve) =>
+      refused.once('unexpected-response', (_req, res) => {
+        resolve({
+          status: res.statusCode ?? 0,
+          retryAfter: res.headers['retry-after'] as string | undefined,
+        });
+        res.resume();
+      }),
+    );
+    refused.on('error', () => {});
+    // One token comes back every 30 s at 2 a minute.
+    expect(await response).toEqual({ status: 429, retryAfter: '30' });
+    // Refused before the upgrade: no slot was taken. Another client still gets through.
+    expect(bridge!.openTunnels()).toBe(0);
+    const other = from('203.0.113.2');
+    await opened(other);
+    other.close();
+    await closed(other);
+  });
 });

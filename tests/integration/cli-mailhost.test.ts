@@ -1,40 +1,18 @@
 // The `misfin` CLI (a child process) against the project's own mail host (in-process, loopback): a mailbox
 // created by `mailbox add --cert-out` sends to another, which reads it back over GMAP. Together with
 // cli.test.ts (reference-like servers) this checks both ends of the protocol agree.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailboxAddCommand } from '../../mailhost/admin';
-import { repoRoot, startTestHost, type TestHost } from '../support/mailhost-instance';
+import { cliRunner } from '../support/cli-runner';
+import { startTestHost, type TestHost } from '../support/mailhost-instance';
 
 const dir = mkdtempSync(join(tmpdir(), 'misfin-cli-mailhost-'));
 const path = (name: string) => join(dir, name);
+const runCli = cliRunner(dir);
 let host: TestHost;
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, XDG_CONFIG_HOME: path('config') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`misfin ${args.join(' ')} did not finish in 25 s\n${stderr}`));
-    }, 25_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 beforeAll(async () => {
   let port = 0;

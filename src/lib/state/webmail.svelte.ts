@@ -1,13 +1,13 @@
 import { dev } from '$app/environment';
 import { text } from '../messages';
 import {
-  createMemoryStore,
   openWebmailStore,
-  webmailDatabaseExists,
+  STARTUP_SETTINGS,
   type IdentityRecord,
   type StoredIdentity,
   type WebmailStore,
 } from '../store';
+import { takeStartup } from '../store/boot';
 import { createIdleLock, DEFAULT_IDLE_TIMEOUT_MS, type IdleLock } from '../lock/idle-lock';
 import { watchActivity } from '../lock/watch-activity';
 import { sendMessage } from '../misfin/send';
@@ -18,7 +18,7 @@ import { displayAddress, routeAddress } from './routing';
 import { runPool } from './run-pool';
 import { ContactBook } from './contacts.svelte';
 import { Composer } from './composer.svelte';
-import { Mailbox } from './mailbox.svelte';
+import { afterPaint, FIRST_ROWS, Mailbox } from './mailbox.svelte';
 import { defaultBridgeUrl, Network, normaliseBridgeUrl } from './network';
 import { Outbox } from './outbox.svelte';
 import { HostKeys } from './host-keys.svelte';
@@ -32,9 +32,9 @@ export type View = 'mail' | 'compose' | 'outbox' | 'contacts' | 'settings' | 'on
  */
 export type StorageMode = 'device' | 'shared';
 
-const CURRENT_KEY = 'currentIdentity';
-const BRIDGE_KEY = 'bridgeUrl';
-const IDLE_KEY = 'idleLockMs';
+const CURRENT_KEY = STARTUP_SETTINGS.currentIdentity;
+const BRIDGE_KEY = STARTUP_SETTINGS.bridgeUrl;
+const IDLE_KEY = STARTUP_SETTINGS.idleLockMs;
 
 const SERVICE_WORKER_PATH = '/service-worker.js';
 
@@ -137,31 +137,36 @@ export class Webmail {
     return this.identities.map((i) => ({ host: i.host, port: i.port }));
   }
 
+  /**
+   * Starts the page. The first screen needs only what `takeStartup` reads in one go (begun by the layout
+   * before the components mount: settings, identities, the newest rows); everything else (the rest of the
+   * mailbox, outbox, drafts, contacts, host pins, the service worker, sync) waits until it is drawn.
+   */
   async init(): Promise<void> {
     try {
-      // Ask whether the device database exists before opening it: opening would create it, and a shared
-      // computer must not get one.
-      if (await webmailDatabaseExists()) {
-        this.#store = await openWebmailStore();
-        this.mode = 'device';
-        keepShellOffline();
-      } else {
-        this.#store = createMemoryStore();
-      }
-      // Independent reads, issued together: the first screen waits for the slowest, not for their sum.
-      const [bridge, idleMs, stored] = await Promise.all([
-        this.store.settings.get(BRIDGE_KEY, ''),
-        this.store.settings.get(IDLE_KEY, DEFAULT_IDLE_TIMEOUT_MS),
-        this.store.identities.list(),
-      ]);
-      this.bridgeSetting = bridge;
-      this.idleLockMs = idleMs;
+      const { store, device, state } = await takeStartup(FIRST_ROWS);
+      this.#store = store;
+      if (device) this.mode = 'device';
+      const { settings } = state;
+      if (typeof settings.bridgeUrl === 'string') this.bridgeSetting = settings.bridgeUrl;
+      if (typeof settings.idleLockMs === 'number') this.idleLockMs = settings.idleLockMs;
+      const stored = state.identities;
       this.identities = stored.filter((i): i is IdentityRecord => i.privateKey !== undefined);
-      this.ready = true;
+      let firstMail: Promise<void> | undefined;
       if (stored.some((i) => i.wrapped)) {
         this.#armIdleLock();
         this.lock();
-      } else await this.#switchToSaved();
+      } else if (state.owner) {
+        this.currentAddress = state.owner;
+        this.view = 'mail';
+        firstMail = this.mailbox.load(state.owner, state.first);
+      } else this.view = 'onboarding';
+      this.ready = true;
+      await afterPaint();
+      if (device) keepShellOffline();
+      if (state.owner && this.currentAddress === state.owner) {
+        await this.#finishSwitch(state.owner, firstMail, settings.currentIdentity !== state.owner);
+      }
       await this.hostKeys.load();
       await this.contacts.load();
       this.outbox.start();
@@ -248,11 +253,16 @@ export class Webmail {
     if (address !== this.currentAddress) this.net.dropWarm();
     this.currentAddress = address;
     this.view = 'mail';
+    await this.#finishSwitch(address, this.mailbox.load(address), true);
+  }
+
+  /** What follows showing `address`'s mail: its outbox and drafts, remembering the choice, then a sync. */
+  async #finishSwitch(address: string, mail: Promise<void> | undefined, remember: boolean): Promise<void> {
     await Promise.all([
-      this.mailbox.load(address),
+      mail,
       this.outbox.load(),
       this.composer.loadDrafts(address),
-      this.store.settings.set(CURRENT_KEY, address),
+      remember ? this.store.settings.set(CURRENT_KEY, address) : undefined,
     ]);
     if (this.current?.origin !== 'self-signed') void this.mailbox.sync();
   }

@@ -1,4 +1,4 @@
-import { openDB, type IDBPDatabase } from 'idb';
+import { openDB, wrap, type IDBPDatabase } from 'idb';
 import { pendingMigrations, SCHEMA_VERSION } from './migrations';
 import { DB_NAME, type WebmailDB } from './schema';
 
@@ -6,11 +6,27 @@ export type WebmailDatabase = IDBPDatabase<WebmailDB>;
 
 let opening: Promise<WebmailDatabase> | undefined;
 
-/** Opens (once per page) the page's database, running the pending schema migrations in one upgrade. */
-export function openWebmailDatabase(name: string = DB_NAME): Promise<WebmailDatabase> {
+/**
+ * Opens (once per page) the page's database, running the pending schema migrations in one upgrade.
+ * `early` is a connection to it the page already opened (app.html), used when it is at the current version.
+ */
+export function openWebmailDatabase(name: string = DB_NAME, early?: IDBDatabase): Promise<WebmailDatabase> {
   if (name !== DB_NAME) return open(name);
+  if (early && !opening && early.name === name && early.version === SCHEMA_VERSION) {
+    early.onversionchange = () => stepAside();
+    opening = Promise.resolve(wrap(early) as WebmailDatabase);
+  }
+  // An older schema needs the upgrade, which this connection would block.
+  else early?.close();
   opening ??= open(name);
   return opening;
+}
+
+/** A newer page in another tab wants to upgrade, or a sign-out to delete: let go so it can. */
+function stepAside(): void {
+  const current = opening;
+  opening = undefined;
+  void current?.then((db) => db.close());
 }
 
 function open(name: string): Promise<WebmailDatabase> {
@@ -18,12 +34,7 @@ function open(name: string): Promise<WebmailDatabase> {
     upgrade(db, oldVersion, _newVersion, tx) {
       for (const step of pendingMigrations(oldVersion)) step(db, tx);
     },
-    blocking() {
-      // A newer page in another tab wants to upgrade: step aside so it can.
-      const current = opening;
-      opening = undefined;
-      void current?.then((db) => db.close());
-    },
+    blocking: stepAside,
   });
 }
 

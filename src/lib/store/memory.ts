@@ -1,5 +1,6 @@
 import { normalizeAddress, type Contact } from '../trust/contacts';
 import type { WebmailStore } from './index';
+import { readStartupFrom } from './startup';
 import {
   toStoredIdentity,
   type DraftRecord,
@@ -40,7 +41,7 @@ export function createMemoryStore(): WebmailStore {
   const pinKey = (host: string, port: number) => `${host}:${port}`;
   const messageKey = (owner: string, id: string) => `${owner}\n${id}`;
 
-  return {
+  const store: WebmailStore = {
     identities: {
       list: async () => [...identities.values()].map(copyIdentity),
       get: async (address) => {
@@ -119,5 +120,7 @@ export function createMemoryStore(): WebmailStore {
         settings.has(key) ? copy(settings.get(key) as T) : fallback,
       set: async (key, value) => void settings.set(key, copy(value)),
     },
+    readStartup: (rows) => readStartupFrom(store, rows),
   };
+  return store;
 }

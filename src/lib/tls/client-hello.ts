@@ -4,6 +4,7 @@ import { ByteWriter } from '../bytes/writer';
 import { encodeExtensions, ExtensionType, type Extension } from './extensions';
 import { encodeHandshake, HandshakeType } from './handshake-framing';
 import type { EphemeralKeyShare } from './key-share';
+import { pskKeyExchangeModesExtension } from './resumption-psk';
 import { sniHostName } from './server-name';
 
 export interface ClientHelloParameters {
@@ -16,6 +17,10 @@ export interface ClientHelloParameters {
   signatureAlgorithms: readonly number[];
   /** Echoed from a HelloRetryRequest (§4.2.2). */
   cookie?: Uint8Array;
+  /** Send psk_key_exchange_modes (§4.2.9); kept in a second ClientHello even if the PSK was dropped. */
+  pskModes?: boolean;
+  /** pre_shared_key (§4.2.11), always placed last, after the hook ran; its binder is zero until filled in. */
+  preSharedKey?: Extension;
 }
 
 /** 1 for the first ClientHello, 2 for the one answering a HelloRetryRequest. */
@@ -63,6 +68,7 @@ export function defaultClientHelloExtensions(p: ClientHelloParameters): Extensio
       data: new ByteWriter().vec16((w) => w.bytes(cookie)).finish(),
     });
   }
+  if (p.pskModes) extensions.push(pskKeyExchangeModesExtension());
   return extensions;
 }
 
@@ -74,6 +80,9 @@ export function encodeClientHello(
 ): { message: Uint8Array; extensionTypes: Set<number> } {
   let extensions = defaultClientHelloExtensions(p);
   if (hook) extensions = hook(extensions, attempt);
+  // §4.2.11: pre_shared_key MUST be the last extension (the binder covers everything before it).
+  extensions = extensions.filter((e) => e.type !== ExtensionType.preSharedKey);
+  if (p.preSharedKey) extensions.push(p.preSharedKey);
   const body = new ByteWriter(512)
     .u16(0x0303)
     .bytes(p.random)

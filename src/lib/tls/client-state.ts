@@ -1,41 +1,37 @@
 // The client handshake state machine (RFC 8446 Appendix A.1):
 //   START → WAIT_SH (→ HRR → WAIT_SH) → WAIT_EE → WAIT_CERT_CR → WAIT_CERT → WAIT_CV → WAIT_FINISHED → CONNECTED
 // Each message is checked against the state; anything else is unexpected_message.
-import { equalBytes } from '../bytes/concat';
 import { ByteReaderError } from '../bytes/reader';
-import { parseCertificate as parseX509, type Certificate as X509Certificate } from '../identity/x509';
 import { Alert } from './alerts';
-import { RecordProtection } from './aead';
 import { cipherSuites, type CipherSuite } from './cipher-suites';
 import { buildClientFlight } from './client-flight';
 import { encodeClientHello } from './client-hello';
 import { protocolError, TlsError } from './errors';
 import { HandshakeType, type HandshakeMessage } from './handshake-framing';
 import {
-  parseCertificate,
   parseCertificateRequest,
-  parseCertificateVerify,
   parseEncryptedExtensions,
   type CertificateRequest,
 } from './handshake-messages';
 import { groupName, type EphemeralKeyShare } from './key-share';
-import {
-  deriveFromExtract,
-  digest,
-  emptyHash,
-  finishedKey,
-  hmac,
-  warmHmacKey,
-  zeroHkdfKey,
-} from './key-schedule';
 import { parseServerHello, type ServerHello } from './server-hello';
-import { certificateVerifyContent, LeafKeyCache, verifyServerSignature } from './signature-verify';
 import { Transcript } from './transcript';
-import { checkHelloRetryRequest } from './hello-retry';
+import { checkHelloRetryRequest, retryKeyShare } from './hello-retry';
 import { runTrustCallback } from './trust-check';
-import { deriveHandshakeSecrets } from './handshake-secrets';
-import { deriveApplicationSecrets, type ApplicationTrafficSecrets } from './application-secrets';
-import { serverCertificateInfo } from './server-info';
+import { installHandshakeKeys } from './handshake-secrets';
+import {
+  deriveResumptionMasterSecret,
+  installApplicationKeys,
+  type ApplicationTrafficSecrets,
+} from './application-secrets';
+import {
+  checkPskSelection,
+  fillBinder,
+  preSharedKeyExtension,
+  pskOffer,
+  type PskOffer,
+} from './resumption-psk';
+import { ServerAuthentication, verifyServerFinished } from './server-auth';
 import type { HandshakeConfig, HandshakeHost, HandshakeState } from './handshake-host';
 import type { ServerCertificateInfo } from './types';
 
@@ -50,6 +46,10 @@ export class ClientHandshake {
   private resumptionTranscript?: Uint8Array;
   certificateRequested = false;
   clientCertificateSent = false;
+  /** True once the server accepted our resumption PSK (RFC 8446 §4.2.11): no server Certificate follows. */
+  resumed = false;
+  /** The PSK we offer, if any; dropped when a HelloRetryRequest picks a suite with another hash. */
+  private psk?: PskOffer;
 
   private readonly transcript = new Transcript();
   private random: Uint8Array = new Uint8Array(0);
@@ -64,41 +64,43 @@ export class ClientHandshake {
   private pendingServerInfo?: Promise<ServerCertificateInfo>;
   /** Transcript hash through the last message, started as soon as that message was added. */
   private pendingHash?: Promise<Uint8Array>;
-  private leafKeys?: LeafKeyCache;
   private certificateRequest?: CertificateRequest;
-  private serverChain: Uint8Array[] = [];
-  private leaf?: X509Certificate;
+  private readonly serverAuth: ServerAuthentication;
 
   constructor(
     private readonly config: HandshakeConfig,
     private readonly host: HandshakeHost,
-  ) {}
+  ) {
+    this.serverAuth = new ServerAuthentication(config);
+  }
 
   async start(): Promise<void> {
     if (this.state !== 'start') throw new Error('handshake already started');
     this.random = this.config.random(32);
+    this.psk = pskOffer(this.config.resumption, { ...this.config, now: this.config.now() });
     this.shares = await Promise.all(
       this.config.keyShareGroups.map((group) => this.config.keyShares.create(group)),
     );
-    this.sendClientHello(1);
+    await this.sendClientHello(1);
     this.state = 'wait_server_hello';
   }
 
-  private sendClientHello(attempt: 1 | 2, cookie?: Uint8Array): void {
+  private async sendClientHello(attempt: 1 | 2, cookie?: Uint8Array): Promise<void> {
     const { message, extensionTypes } = encodeClientHello(
       {
+        ...this.config,
         random: this.random,
         sessionId: this.config.legacySessionId,
-        cipherSuites: this.config.cipherSuites,
-        serverName: this.config.serverName,
-        supportedGroups: this.config.supportedGroups,
         keyShares: this.shares,
-        signatureAlgorithms: this.config.signatureAlgorithms,
         cookie,
+        pskModes: this.config.pskModes,
+        preSharedKey: this.psk && preSharedKeyExtension(this.psk),
       },
       attempt,
       this.config.clientHelloHook,
     );
+    // §4.2.11.2: the binder covers the transcript so far (message_hash ‖ HRR after a retry) and this hello.
+    if (this.psk) await fillBinder(message, this.psk, this.transcript.bytes());
     this.offeredExtensions = extensionTypes;
     this.transcript.add(message);
     // The first ClientHello goes out with record version 0x0301 for old middleboxes (§5.1).
@@ -130,6 +132,7 @@ export class ClientHandshake {
         if (message.type !== HandshakeType.encryptedExtensions) throw this.unexpected(message);
         parseEncryptedExtensions(message.body, this.offeredExtensions);
         this.transcript.add(message.raw);
+        if (this.resumed) return this.afterResumedExtensions();
         this.state = 'wait_certificate_or_request';
         return;
       case 'wait_certificate_or_request':
@@ -179,39 +182,39 @@ export class ClientHandshake {
         `server key share uses ${groupName(serverShare.group)}, not offered`,
       );
     }
+    if (hello.selectedIdentity !== undefined) {
+      this.resumed = checkPskSelection(this.psk, hello.selectedIdentity, suite) !== undefined;
+    }
+    const pskSalt = this.resumed ? (await (this.psk as PskOffer).secrets).handshakeSalt : undefined;
     this.suite = suite;
     this.transcript.add(message.raw);
-    const { clientHandshakeSecret, serverHandshakeSecret, ikm, earlySalt, handshakeSecretForLog } =
-      await deriveHandshakeSecrets(
-        suite,
-        ourShare,
-        serverShare.keyExchange,
-        this.transcript.hash(suite.hash),
-        this.config.logSecrets,
-      );
-    this.host.logSecret('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientHandshakeSecret);
-    this.host.logSecret('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverHandshakeSecret);
-    // The read key first: the server flight waits on it. Secrets needed only at the server Finished are
-    // started afterwards so they do not compete with it for WebCrypto's worker threads.
-    const read = RecordProtection.fromSecret(suite, serverHandshakeSecret);
-    const write = RecordProtection.fromSecret(suite, clientHandshakeSecret);
-    write.catch(() => undefined);
-    this.host.setReadProtection(await read);
-    this.host.setWriteProtection(write);
-    if (handshakeSecretForLog) this.host.logSecret('HANDSHAKE_SECRET', await handshakeSecretForLog());
-    // Salt of the Master Secret's Extract: Derive-Secret(Handshake Secret, "derived", "").
-    this.masterSalt = emptyHash(suite.hash).then((empty) =>
-      deriveFromExtract(suite.hash, ikm, earlySalt, 'derived', empty),
+    const keys = await installHandshakeKeys(
+      this.host,
+      suite,
+      ourShare,
+      serverShare.keyExchange,
+      this.transcript.hash(suite.hash),
+      this.config.logSecrets,
+      pskSalt,
     );
-    this.serverFinishedKey = finishedKey(suite.hash, serverHandshakeSecret);
-    this.clientFinishedKey = finishedKey(suite.hash, clientHandshakeSecret);
-    this.masterSalt.catch(() => undefined);
-    // Unobserved rejections would be reported as unhandled; failures resurface where they are awaited.
-    for (const pending of [this.serverFinishedKey, this.clientFinishedKey]) {
-      pending.then((key) => warmHmacKey(suite.hash, key)).catch(() => undefined);
-    }
+    this.masterSalt = keys.masterSalt;
+    this.serverFinishedKey = keys.serverFinishedKey;
+    this.clientFinishedKey = keys.clientFinishedKey;
     this.shares = [];
     this.state = 'wait_encrypted_extensions';
+  }
+
+  /**
+   * Resumed (§2.2): the server authenticates with the PSK, so its Finished follows EncryptedExtensions; a
+   * Certificate or CertificateRequest now is unexpected_message. The server is the one the original
+   * handshake authenticated; the trust callback still runs on it at the Finished (SECURITY.md).
+   */
+  private afterResumedExtensions(): void {
+    const ticket = (this.psk as PskOffer).ticket;
+    this.pendingServerInfo = Promise.resolve(ticket.server);
+    this.pendingHash = this.transcript.hash((this.suite as CipherSuite).hash);
+    this.pendingHash.catch(() => undefined);
+    this.state = 'wait_finished';
   }
 
   private async onHelloRetryRequest(
@@ -227,33 +230,16 @@ export class ClientHandshake {
     );
     this.retried = true;
     this.helloRetry = hello;
+    // §4.1.4, §4.2.11: the updated ClientHello offers no PSK whose hash differs from the chosen suite's.
+    if (this.psk && this.psk.hash !== suite.hash) this.psk = undefined;
     await this.transcript.replaceWithMessageHash(suite.hash);
     this.transcript.add(message.raw);
-    if (group !== undefined) {
-      const share = await this.config.keyShares.create(group);
-      // The second ClientHello must carry exactly the selected group (§4.1.4); never trust the factory blindly.
-      if (share.group !== group) {
-        throw protocolError(Alert.internalError, `key share factory returned ${groupName(share.group)}`);
-      }
-      this.shares = [share];
-    }
-    this.sendClientHello(2, hello.cookie);
+    if (group !== undefined) this.shares = [await retryKeyShare(this.config.keyShares, group)];
+    await this.sendClientHello(2, hello.cookie);
   }
 
-  private async onCertificate(message: HandshakeMessage): Promise<void> {
-    const chain = parseCertificate(message.body);
-    let leaf: X509Certificate;
-    try {
-      leaf = parseX509(chain[0] as Uint8Array);
-    } catch (cause) {
-      throw protocolError(Alert.badCertificate, `server certificate does not parse: ${String(cause)}`, cause);
-    }
-    this.serverChain = chain;
-    this.leaf = leaf;
-    this.pendingServerInfo = serverCertificateInfo(this.config.serverName, this.config.port, chain, leaf);
-    this.pendingServerInfo.catch(() => undefined);
-    this.leafKeys = new LeafKeyCache(leaf.spki);
-    this.leafKeys.prefetch(leaf.publicKeyAlgorithm);
+  private onCertificate(message: HandshakeMessage): void {
+    this.pendingServerInfo = this.serverAuth.certificate(message.body);
     this.transcript.add(message.raw);
     this.pendingHash = this.transcript.hash((this.suite as CipherSuite).hash);
     this.pendingHash.catch(() => undefined);
@@ -261,24 +247,13 @@ export class ClientHandshake {
   }
 
   private async onCertificateVerify(message: HandshakeMessage): Promise<void> {
-    const suite = this.suite as CipherSuite;
-    const leaf = this.leaf as X509Certificate;
-    const verify = parseCertificateVerify(message.body);
-    const content = certificateVerifyContent('server', await (this.pendingHash as Promise<Uint8Array>));
+    const verified = this.serverAuth.verify(message.body, this.pendingHash as Promise<Uint8Array>);
+    verified.catch(() => undefined);
     // The hash through CertificateVerify (for the Finished check) is started while the signature is checked.
     this.transcript.add(message.raw);
-    this.pendingHash = this.transcript.hash(suite.hash);
+    this.pendingHash = this.transcript.hash((this.suite as CipherSuite).hash);
     this.pendingHash.catch(() => undefined);
-    await verifyServerSignature(
-      verify.scheme,
-      this.config.signatureAlgorithms,
-      leaf.spki,
-      leaf.publicKeyAlgorithm,
-      content,
-      verify.signature,
-      this.leafKeys,
-      this.config.minimumRsaModulusBits,
-    );
+    await verified;
     this.state = 'wait_finished';
   }
 
@@ -291,13 +266,12 @@ export class ClientHandshake {
     const serverFinishedTranscript = this.transcript.bytes();
     // Verification and our reply are computed side by side to shorten the critical path, but nothing is sent
     // until the server Finished has matched and the trust callback passed.
-    const verified = (this.serverFinishedKey as Promise<Uint8Array>)
-      .then((key) => hmac(suite.hash, key, transcriptHash))
-      .then((expected) => {
-        if (!equalBytes(expected, message.body)) {
-          throw protocolError(Alert.decryptError, 'server Finished does not match the handshake transcript');
-        }
-      });
+    const verified = verifyServerFinished(
+      suite.hash,
+      this.serverFinishedKey as Promise<Uint8Array>,
+      transcriptHash,
+      message.body,
+    );
     const reply = buildClientFlight(
       this.transcript,
       suite,
@@ -318,23 +292,14 @@ export class ClientHandshake {
     this.host.sendQueuedHandshake();
     this.clientCertificateSent = clientCertificateSent;
 
-    // Application secrets (§7.1) are derived after the flight is sealed: only later records need them. The
-    // server switches keys right after its Finished, so the new read key is installed at this record boundary
-    // (§5.1) as a promise; records wait for it.
-    const secrets = deriveApplicationSecrets(
+    // Application secrets (§7.1) are derived after the flight is sealed: only later records need them.
+    this.applicationSecrets = installApplicationKeys(
+      this.host,
       suite,
       this.masterSalt as Promise<Uint8Array>,
       serverFinishedTranscript,
       this.config.logSecrets,
-      (label, secret) => this.host.logSecret(label, secret),
     );
-    const read = secrets.then((s) => RecordProtection.fromSecret(suite, s.serverApplicationTrafficSecret));
-    const write = secrets.then((s) => RecordProtection.fromSecret(suite, s.clientApplicationTrafficSecret));
-    for (const pending of [read, write]) pending.catch(() => undefined);
-    this.applicationSecrets = secrets;
-    this.host.setReadProtection(read);
-    this.host.setWriteProtection(write);
-    this.host.background(Promise.all([read, write]));
     // resumption_master_secret is only needed once a ticket arrives; derive it then (resumptionMasterSecret()).
     this.resumptionTranscript = resumptionTranscript;
     this.state = 'connected';
@@ -346,14 +311,15 @@ export class ClientHandshake {
     const suite = this.suite;
     const salt = this.masterSalt;
     if (!transcript || !suite || !salt) return Promise.reject(new Error('handshake not complete'));
-    this.resumption ??= Promise.all([salt, digest(suite.hash, transcript), zeroHkdfKey(suite.hash)])
-      .then(([masterSalt, hash, zeros]) =>
-        deriveFromExtract(suite.hash, zeros, masterSalt, 'res master', hash),
-      )
-      .then((secret) => {
-        this.host.logSecret('RESUMPTION_MASTER_SECRET', secret);
-        return secret;
-      });
+    this.resumption ??= deriveResumptionMasterSecret(suite, salt, transcript).then((secret) => {
+      this.host.logSecret('RESUMPTION_MASTER_SECRET', secret);
+      return secret;
+    });
     return this.resumption;
+  }
+
+  /** Whether the session (or the one it resumed) authenticated us with a client certificate. */
+  get clientAuthenticated(): boolean {
+    return this.resumed ? (this.psk as PskOffer).ticket.clientAuthenticated : this.clientCertificateSent;
   }
 }

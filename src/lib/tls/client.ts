@@ -5,11 +5,14 @@ import { concat } from '../bytes/concat';
 import { TlsClientCore, type CoreOutput, type TlsCoreOptions } from './connection';
 import { TlsError } from './errors';
 import type { SessionTicket } from './handshake-messages';
+import type { SessionCache } from './session-cache';
 import type { ByteTransport } from './transport';
 import type { ClientIdentity, ServerCertificateInfo, VerifyServer } from './types';
 
 export type { ClientIdentity, ServerCertificateInfo, VerifyServer } from './types';
 export type { ByteTransport, Connector } from './transport';
+export type { ResumptionTicket, SessionCache } from './session-cache';
+export { MemorySessionCache } from './session-cache';
 export { TlsError } from './errors';
 
 /** Knobs for tests and diagnostics; normal callers leave them alone. */
@@ -41,11 +44,19 @@ export interface TlsClientOptions extends TlsAdvancedOptions {
   verifyServer: VerifyServer;
   /** Every wait (handshake, reads); default 15000. */
   timeoutMs?: number;
+  /**
+   * Session resumption (RFC 8446 §4.6.1, §4.2.11, psk_dhe_ke only): a ticket for `key` is taken from the cache
+   * and offered; tickets this connection receives are put back under `key`. The key must name the host, the
+   * port AND the client identity: a resumed session keeps the original client authentication.
+   */
+  resumption?: { cache: SessionCache; key: string };
 }
 
 export interface TlsConnection {
   readonly server: ServerCertificateInfo;
   readonly cipherSuite: string;
+  /** True when the server accepted our ticket: no certificate exchange, `server` is the original session's. */
+  readonly resumed: boolean;
   /** Session tickets received so far (kept for resumption; never returned as data). */
   readonly tickets: readonly SessionTicket[];
   /** Next application data chunk, or null after the server's close_notify. Rejects with a TlsError on alert/truncation/timeout. */
@@ -142,8 +153,13 @@ export async function connectTls(
     throw new TypeError('connectTls needs a verifyServer callback (e.g. tofuVerifier from trust/host-pins)');
   }
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const { timeoutMs: _timeout, ...coreOptions } = options;
-  const core = new TlsClientCore(coreOptions);
+  const { timeoutMs: _timeout, resumption, ...coreOptions } = options;
+  const core = new TlsClientCore({
+    ...coreOptions,
+    // Taken now, so a ticket is never offered twice (single-use, RFC 8446 §C.4) even if this attempt fails.
+    resumptionTicket: resumption?.cache.take(resumption.key),
+    onTicket: resumption && ((ticket) => resumption.cache.put(resumption.key, ticket)),
+  });
   const driver = new Driver(core, transport, timeoutMs);
   const handshake = async () => {
     await driver.handle(await core.start());
@@ -168,6 +184,7 @@ export async function connectTls(
   const connection: TlsConnection = {
     server,
     cipherSuite,
+    resumed: core.resumed,
     get tickets() {
       return core.tickets;
     },

@@ -1,18 +1,17 @@
 // The sans-IO TLS 1.3 client core: bytes from the peer go into feed(), records to send and application
 // data come out. No sockets and no timers here; client.ts drives it over a ByteTransport.
-import { ByteReaderError } from '../bytes/reader';
 import { Alert, encodeAlert } from './alerts';
 import { openAhead, RecordProtection, type OpenedRecord } from './aead';
 import type { CipherSuite } from './cipher-suites';
 import { ClientHandshake, type HandshakeHost } from './client-state';
 import { handshakeConfig, type CoreOutput, type TlsCoreOptions } from './core-options';
-import { protocolError, TlsError } from './errors';
+import { asTlsFailure, protocolError, TlsError } from './errors';
 import { HandshakeBuffer, type HandshakeMessage } from './handshake-framing';
 import { encodeKeyUpdate, type SessionTicket } from './handshake-messages';
-import { nextTrafficSecret } from './key-schedule';
 import { handlePostHandshake } from './post-handshake';
 import { interpretAlert, checkChangeCipherSpec } from './record-policy';
 import { OutgoingRecords } from './outgoing-records';
+import { TrafficSecrets } from './traffic-secrets';
 import { ContentType, maxPlaintextLength, RecordReader, type RawRecord } from './record-layer';
 import type { ServerCertificateInfo } from './types';
 
@@ -32,8 +31,7 @@ export class TlsClientCore implements HandshakeHost {
   private peerClosed = false;
   private localClosed = false;
   private changeCipherSpecSeen = false;
-  private readSecret?: Uint8Array;
-  private writeSecret?: Uint8Array;
+  private readonly trafficSecrets = new TrafficSecrets();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly options: TlsCoreOptions;
 
@@ -52,6 +50,11 @@ export class TlsClientCore implements HandshakeHost {
 
   get server(): ServerCertificateInfo | undefined {
     return this.handshake.server;
+  }
+
+  /** True when the server accepted our resumption PSK (RFC 8446 §4.2.11). */
+  get resumed(): boolean {
+    return this.handshake.resumed;
   }
 
   get failed(): TlsError | undefined {
@@ -110,8 +113,7 @@ export class TlsClientCore implements HandshakeHost {
   }
 
   logSecret(label: string, secret: Uint8Array): void {
-    if (label === 'CLIENT_TRAFFIC_SECRET_0') this.writeSecret = secret;
-    if (label === 'SERVER_TRAFFIC_SECRET_0') this.readSecret = secret;
+    this.trafficSecrets.observe(label, secret);
     this.options.onSecret?.(label, secret);
   }
 
@@ -133,11 +135,7 @@ export class TlsClientCore implements HandshakeHost {
 
   /** Queues the alert for `error` and marks the connection failed. */
   private fail(error: unknown): void {
-    let failure: TlsError;
-    if (error instanceof TlsError) failure = error;
-    else if (error instanceof ByteReaderError)
-      failure = protocolError(Alert.decodeError, error.message, error);
-    else failure = protocolError(Alert.internalError, `internal error: ${String(error)}`, error);
+    const failure = asTlsFailure(error);
     this.failure = failure;
     if (failure.alert !== undefined && !failure.remote) {
       try {
@@ -259,8 +257,7 @@ export class TlsClientCore implements HandshakeHost {
     await this.pendingWork; // the current application secret may still be deriving
     const suite = this.handshake.suite as CipherSuite;
     this.outgoing.seal(ContentType.handshake, encodeKeyUpdate(requestPeerUpdate));
-    this.writeSecret = await nextTrafficSecret(suite.hash, this.writeSecret as Uint8Array);
-    this.setWriteProtection(await RecordProtection.fromSecret(suite, this.writeSecret));
+    this.setWriteProtection(await this.trafficSecrets.nextWrite(suite));
   }
 
   // ---- incoming records ----
@@ -330,11 +327,11 @@ export class TlsClientCore implements HandshakeHost {
       now: this.options.now ?? Date.now,
       resumptionMasterSecret: () => this.handshake.resumptionMasterSecret(),
       tickets: this.tickets,
-      updateReadKey: async () => {
-        const suite = this.handshake.suite as CipherSuite;
-        this.readSecret = await nextTrafficSecret(suite.hash, this.readSecret as Uint8Array);
-        this.setReadProtection(await RecordProtection.fromSecret(suite, this.readSecret));
-      },
+      onTicket: this.options.onTicket,
+      server: this.handshake.server as ServerCertificateInfo,
+      clientAuthenticated: this.handshake.clientAuthenticated,
+      updateReadKey: async () =>
+        this.setReadProtection(await this.trafficSecrets.nextRead(this.handshake.suite as CipherSuite)),
       answerKeyUpdate: async () => {
         if (!this.localClosed) await this.sendKeyUpdate(false);
       },

@@ -7,6 +7,7 @@ import type { TlsError } from './errors';
 import { defaultKeyShares, NamedGroup, type KeyShareFactory } from './key-share';
 import { offeredSignatureSchemes } from './signature-schemes';
 import { minimumRsaModulusBits } from './signature-verify';
+import type { ResumptionTicket } from './session-cache';
 import type { ClientIdentity, VerifyServer } from './types';
 
 export interface TlsCoreOptions {
@@ -33,6 +34,10 @@ export interface TlsCoreOptions {
   keyUpdateAfterRecords?: number;
   /** Smallest RSA server key accepted (default 2048). Only RFC 8448's 1024-bit test certificate needs less. */
   minimumRsaModulusBits?: number;
+  /** A ticket to offer for resumption (RFC 8446 §4.2.11); connectTls takes it from the SessionCache. */
+  resumptionTicket?: ResumptionTicket;
+  /** Receives every NewSessionTicket as a ResumptionTicket (connectTls puts it into the SessionCache). */
+  onTicket?: (ticket: ResumptionTicket) => void;
 }
 
 /** Tickets kept per connection: a server sending endless NewSessionTickets must not grow memory. */
@@ -72,5 +77,8 @@ export function handshakeConfig(options: TlsCoreOptions): HandshakeConfig {
     clientHelloHook: options.clientHelloHook,
     logSecrets: options.onSecret !== undefined,
     minimumRsaModulusBits: options.minimumRsaModulusBits ?? minimumRsaModulusBits,
+    resumption: options.resumptionTicket,
+    pskModes: options.resumptionTicket !== undefined || options.onTicket !== undefined,
+    now: options.now ?? Date.now,
   };
 }

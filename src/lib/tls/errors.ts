@@ -1,5 +1,6 @@
 // One error type for everything that ends a TLS connection, so callers can branch on `code` (the alert name
 // in snake_case, or a local condition such as 'truncated' or 'timeout') instead of parsing messages.
+import { ByteReaderError } from '../bytes/reader';
 import { Alert, alertCodeName } from './alerts';
 
 export interface TlsErrorOptions {
@@ -42,4 +43,11 @@ export function remoteAlertError(description: number): TlsError {
   const name = alertCodeName(description);
   const message = remoteMessages[description] ?? `server sent fatal alert ${name} (${description})`;
   return new TlsError(name, message, { alert: description, remote: true });
+}
+
+/** Any failure as the TlsError that ends the connection: parse errors are decode_error, the rest internal_error. */
+export function asTlsFailure(error: unknown): TlsError {
+  if (error instanceof TlsError) return error;
+  if (error instanceof ByteReaderError) return protocolError(Alert.decodeError, error.message, error);
+  return protocolError(Alert.internalError, `internal error: ${String(error)}`, error);
 }

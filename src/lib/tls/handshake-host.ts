@@ -3,6 +3,7 @@
 import type { RecordProtection } from './aead';
 import type { ClientHelloHook } from './client-hello';
 import type { KeyShareFactory } from './key-share';
+import type { ResumptionTicket } from './session-cache';
 import type { ClientIdentity, VerifyServer } from './types';
 
 export type HandshakeState =
@@ -48,4 +49,13 @@ export interface HandshakeConfig {
   /** Also compute the secrets only a key log needs (Handshake and Master Secret). */
   logSecrets: boolean;
   minimumRsaModulusBits: number;
+  /** A ticket to offer as a resumption PSK (RFC 8446 §4.2.11); checked for expiry, name and hash first. */
+  resumption?: ResumptionTicket;
+  /**
+   * Send psk_key_exchange_modes (§4.2.9) even without a ticket: servers such as OpenSSL issue tickets only to
+   * clients that sent it, so a caller that keeps tickets asks for them this way.
+   */
+  pskModes: boolean;
+  /** Milliseconds clock for ticket ages and expiry. */
+  now: () => number;
 }

@@ -2,7 +2,7 @@
 // (version, session id echo, offered cipher suite, allowed extensions).
 import { Alert } from './alerts';
 import { protocolError } from './errors';
-import { groupName, isSupportedGroup } from './key-share';
+import { groupName, isSupportedGroup, type EphemeralKeyShare, type KeyShareFactory } from './key-share';
 import type { ServerHello } from './server-hello';
 
 /**
@@ -32,4 +32,13 @@ export function checkHelloRetryRequest(
     );
   }
   return group;
+}
+
+/** The one share the second ClientHello carries: exactly the selected group (§4.1.4); the factory is checked. */
+export async function retryKeyShare(factory: KeyShareFactory, group: number): Promise<EphemeralKeyShare> {
+  const share = await factory.create(group);
+  if (share.group !== group) {
+    throw protocolError(Alert.internalError, `key share factory returned ${groupName(share.group)}`);
+  }
+  return share;
 }

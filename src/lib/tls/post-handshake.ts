@@ -8,6 +8,8 @@ import { protocolError } from './errors';
 import { HandshakeType, type HandshakeMessage } from './handshake-framing';
 import { parseKeyUpdate, parseNewSessionTicket, type SessionTicket } from './handshake-messages';
 import { hashLength, hkdfExpandLabel } from './key-schedule';
+import { resumptionTicketFrom, type ResumptionTicket } from './session-cache';
+import type { ServerCertificateInfo } from './types';
 
 export interface PostHandshakeContext {
   suite: CipherSuite;
@@ -15,6 +17,10 @@ export interface PostHandshakeContext {
   resumptionMasterSecret(): Promise<Uint8Array>;
   /** Appended to; the oldest is dropped beyond maxStoredTickets. */
   tickets: SessionTicket[];
+  /** Receives each ticket ready to resume with (RFC 8446 §4.6.1), with the session's server and client auth. */
+  onTicket?: (ticket: ResumptionTicket) => void;
+  server: ServerCertificateInfo;
+  clientAuthenticated: boolean;
   /** Installs the next server application traffic key (§7.2); must sit on a record boundary (§5.1). */
   updateReadKey(): Promise<void>;
   /** Sends KeyUpdate(update_not_requested) and rolls our write key, unless we already closed. */
@@ -42,6 +48,8 @@ export async function handlePostHandshake(
       ticket.cipherSuite = suite.code;
       context.tickets.push(ticket);
       if (context.tickets.length > maxStoredTickets) context.tickets.shift();
+      const ready = { ...ticket, psk: ticket.psk, cipherSuite: suite.code };
+      context.onTicket?.(resumptionTicketFrom(ready, context.server, context.clientAuthenticated));
       return;
     }
     case HandshakeType.keyUpdate: {

@@ -23,6 +23,8 @@ export interface ServerHello {
   /** HelloRetryRequest: the group the server wants a share for. */
   selectedGroup?: number;
   cookie?: Uint8Array;
+  /** ServerHello: the PSK identity the server accepted (§4.2.11), if it resumed. */
+  selectedIdentity?: number;
 }
 
 export interface OfferedParameters {
@@ -90,11 +92,15 @@ export function parseServerHello(body: Uint8Array, offered: OfferedParameters): 
       throw protocolError(Alert.illegalParameter, `${what} carries extension ${type}, not allowed there`);
     }
   }
-  if (extensions.has(ExtensionType.preSharedKey)) {
-    throw protocolError(Alert.illegalParameter, 'server selected a PSK we did not offer');
-  }
-
+  // A pre_shared_key answer without our offer was refused above as unsupported_extension; an HRR may not
+  // carry one at all (illegal_parameter, above).
   const result: ServerHello = { isHelloRetryRequest, random, cipherSuite };
+  const psk = extensions.get(ExtensionType.preSharedKey);
+  if (psk) {
+    const selected = new ByteReader(psk);
+    result.selectedIdentity = selected.u16('selected_identity');
+    selected.end('ServerHello pre_shared_key');
+  }
   const keyShare = extensions.get(ExtensionType.keyShare);
   if (isHelloRetryRequest) {
     if (keyShare) {
