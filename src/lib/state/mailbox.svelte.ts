@@ -15,6 +15,8 @@ import type { Webmail } from './webmail.svelte';
 /** GMAP requests in flight at once: each is its own TLS connection (design §3). */
 export const LIST_CONNECTIONS = 6;
 export const FETCH_CONNECTIONS = 12;
+/** How often the sync progress bar moves. */
+const PROGRESS_EVERY_MS = 200;
 /** Messages written to IndexedDB per transaction during a long sync. */
 const BATCH = 100;
 /** Rows of the message list drawn once the mailbox is loaded, and added by "Show more". */
@@ -148,12 +150,20 @@ export class Mailbox {
       this.progress = { done: 0, total: plan.fetch.length };
       let batch: MessageRecord[] = [];
       const fetched: MessageRecord[] = [];
+      let done = 0;
+      let shownAt = performance.now();
       await runPool(plan.fetch, FETCH_CONNECTIONS, async (id) => {
         const raw = await client.fetchRaw(id);
         const record = toMessageRecord(owner, id, raw, plan.tags.get(id) ?? []);
         batch.push(record);
         fetched.push(record);
-        this.progress = { done: this.progress.done + 1, total: this.progress.total };
+        done++;
+        // The bar moves at most every PROGRESS_EVERY_MS: a redraw per message would cost a long sync dearly.
+        const now = performance.now();
+        if (now - shownAt >= PROGRESS_EVERY_MS) {
+          shownAt = now;
+          this.progress = { done, total: plan.fetch.length };
+        }
         if (batch.length >= BATCH) {
           const full = batch;
           batch = [];
@@ -161,6 +171,7 @@ export class Mailbox {
         }
       });
       await this.app.store.messages.putMany(batch);
+      this.progress = { done, total: plan.fetch.length };
       const retagged = this.messages
         .filter((m) => plan.retag.has(m.id))
         .map((m) => ({ ...m, tags: plan.retag.get(m.id) ?? m.tags }));

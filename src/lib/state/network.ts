@@ -1,7 +1,9 @@
 import type { OpenTls } from '../misfin/connect';
-import { connectTls, type TlsConnection } from '../tls/client';
+import { connectTls, type TlsConnection, type VerifyServer } from '../tls/client';
+import { MemorySessionCache } from '../tls/session-cache';
 import { connectWebSocket } from '../tls/websocket-transport';
 import { tofuVerifier, type HostPinStore } from '../trust/host-pins';
+import { CachedPinStore } from './pin-cache';
 import { readAhead } from './read-ahead';
 import { WarmPool } from './warm-pool';
 
@@ -39,18 +41,37 @@ const WARM_TTL_MS = 15_000;
  * outlast the time in the pool, or an idle warm connection would time out before its request.
  */
 const WARM_TIMEOUT_MS = WARM_TTL_MS + CONNECT_TIMEOUT_MS;
+/**
+ * Tickets kept per host and identity: a sync runs FETCH_CONNECTIONS handshakes at once, each taking one
+ * ticket (single use, RFC 8446 §C.4) and bringing back the server's new ones.
+ */
+const SESSION_TICKETS_PER_HOST = 32;
 
 /**
  * Opens the TLS connections the library clients use (`open` in misfin/connect.ts), through the bridge: the bridge carries only ciphertext, the handshake and
  * the host-key check (TOFU pins, design §4) run here in the page.
  */
 export class Network {
+  /** The pins, read once and kept in memory (pin-cache.ts): every handshake checks them. */
+  readonly #pins: CachedPinStore;
+  readonly #verifyServer: VerifyServer;
+
   constructor(
-    private readonly pins: HostPinStore,
+    pins: HostPinStore,
     private readonly bridgeUrl: () => string,
-  ) {}
+  ) {
+    this.#pins = new CachedPinStore(pins);
+    this.#verifyServer = tofuVerifier(this.#pins);
+  }
 
   readonly #warm = new WarmPool<TlsConnection>(WARM_TTL_MS);
+  /**
+   * TLS 1.3 session tickets (RFC 8446 §4.6.1) for resuming connections to a host: a sync makes one connection
+   * per GMAP request (design §3 "should resume TLS sessions"). Memory only, one per page, never persisted;
+   * keyed by host, port and the identity's fingerprint, because a resumed session keeps the original client
+   * authentication; emptied whenever the identity changes or the page locks (forgetSessions).
+   */
+  readonly #sessions = new MemorySessionCache({ perKey: SESSION_TICKETS_PER_HOST });
 
   #key(host: string, port: number, identity?: NetIdentity): string {
     return `${host}:${port}:${identity?.fingerprint ?? ''}`;
@@ -63,9 +84,23 @@ export class Network {
     );
   }
 
-  /** Closes every warm connection (the identity changed). */
+  /**
+   * Closes every warm connection and forgets every session ticket: called when the identity changes, the
+   * page locks or the user signs out.
+   */
   dropWarm(): void {
     this.#warm.clear();
+    this.forgetSessions();
+  }
+
+  /**
+   * Forgets every session ticket and the pins held in memory. Called when a host pin was removed or replaced
+   * in the store: the next handshake reads the pins again, and a resumed session (which skips the
+   * certificate) cannot bypass the new pin with a ticket from before.
+   */
+  forgetSessions(): void {
+    this.#sessions.clear();
+    this.#pins.forget();
   }
 
   async open(
@@ -74,6 +109,11 @@ export class Network {
     identity?: NetIdentity,
     timeoutMs = CONNECT_TIMEOUT_MS,
   ): Promise<TlsConnection> {
+    // An identity without a fingerprint cannot be told apart from another: no resumption for it.
+    const sessionKey =
+      identity && !identity.fingerprint
+        ? undefined
+        : `${host}:${port}:${identity?.fingerprint ?? 'anonymous'}`;
     const transport = await connectWebSocket(this.bridgeUrl(), host, port, { timeoutMs: CONNECT_TIMEOUT_MS });
     try {
       return await connectTls(transport, {
@@ -83,8 +123,9 @@ export class Network {
           certificateChain: identity.certificateChain,
           privateKey: identity.privateKey,
         },
-        verifyServer: tofuVerifier(this.pins),
+        verifyServer: this.#verifyServer,
         timeoutMs,
+        ...(sessionKey === undefined ? {} : { resumption: { cache: this.#sessions, key: sessionKey } }),
       });
     } catch (error) {
       transport.close();

@@ -9,6 +9,7 @@ function scripted(chunks: Uint8Array[]) {
   const connection: TlsConnection = {
     server: { host: 'h', port: 1 } as unknown as TlsConnection['server'],
     cipherSuite: 'TLS_AES_128_GCM_SHA256',
+    resumed: false,
     get tickets() {
       return [];
     },
