@@ -41,6 +41,9 @@ export class Outbox {
   // Bookkeeping only (which sends are in flight), never rendered.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #running = new Set<string>();
+  /** Record id -> the address a confirmed 31 moved away from, until the new address answers 20. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #moves = new Map<string, string>();
   /** Ids delivered or discarded, so a late #show does not bring them back. Bookkeeping only. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #gone = new Set<string>();
@@ -168,10 +171,14 @@ export class Outbox {
     if (item) await this.attempt({ ...item, state: 'queued' });
   }
 
-  /** After a 30/31 the user agreed: send to the address the host named. */
+  /**
+   * After a 30/31 the user agreed: send to the address the host named. A 31 means "use it for all future
+   * mail" (spec §2, design §3): once the new address answers 20, the contact moves there (moveContact).
+   */
   async resendToRedirect(id: string): Promise<void> {
     const item = this.items.find((i) => i.id === id);
     if (!item?.redirect) return;
+    if (item.lastStatus === 31 && !item.sentCopy) this.#moves.set(item.id, item.to);
     await this.attempt({ ...item, to: item.redirect, state: 'queued', redirect: undefined });
   }
 
@@ -298,8 +305,13 @@ export class Outbox {
         markSend('shown', role);
         this.#remove(item.id);
         await this.app.store.outbox.delete(item.id);
+        const movedFrom = this.#moves.get(item.id);
+        this.#moves.delete(item.id);
         if (!item.sentCopy && fingerprint) {
-          const accepted = await this.app.contacts.record(item.to, fingerprint, 'first-use');
+          const accepted =
+            movedFrom === undefined
+              ? await this.app.contacts.record(item.to, fingerprint, 'first-use')
+              : await this.app.contacts.moveContact(movedFrom, item.to, fingerprint);
           if (!accepted) {
             const conflict = this.app.contacts.conflicts.find(
               (c) => c.address === displayAddress(parseAddress(item.to)),
