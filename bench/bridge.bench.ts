@@ -204,13 +204,28 @@ async function conduct(): Promise<void> {
       `  bridge / websockify: down ${round(b.down.mbps / w.down.mbps, 2)}x, up ${round(b.up.mbps / w.up.mbps, 2)}x; ` +
         `load average ${load()}`,
     );
+    // CPU per MB does not depend on what else the machine is running, unlike MB/s: the median over rounds.
+    const serverCpu = (name: 'bridge' | 'websockify', direction: 'down' | 'up') =>
+      median(samples[name]![direction].map((transfer) => transfer.perMb[name]?.cpuMs ?? NaN));
+    const cpu = {
+      bridge: { down: serverCpu('bridge', 'down'), up: serverCpu('bridge', 'up') },
+      websockify: { down: serverCpu('websockify', 'down'), up: serverCpu('websockify', 'up') },
+    };
+    console.log(
+      `  server CPU per MB (median): bridge down ${cpu.bridge.down.toFixed(2)} ms, up ${cpu.bridge.up.toFixed(2)} ms; ` +
+        `websockify down ${cpu.websockify.down.toFixed(2)} ms, up ${cpu.websockify.up.toFixed(2)} ms`,
+    );
 
     const idle =
       process.env.BENCH_IDLE === '0'
         ? { rss10k: NaN, measured: NaN, opened: 0 }
         : await measureIdleMemory(bridge.child.pid!, tunnel, origin, children);
 
+    // The budget's figure: the mean of the two rates. Also reported: the same bytes each way in sequence,
+    // total bytes over total time (a harmonic mean, so the slower direction weighs more).
     const mean = (r: { down: TransferResult; up: TransferResult }) => (r.down.mbps + r.up.mbps) / 2;
+    const sameBytes = (r: { down: TransferResult; up: TransferResult }) =>
+      2 / (1 / r.down.mbps + 1 / r.up.mbps);
     const summary = {
       bench: 'bridge',
       client: clientKind,
@@ -222,8 +237,11 @@ async function conduct(): Promise<void> {
       up_mbps: round(b.up.mbps),
       websockify_down_mbps: round(w.down.mbps),
       websockify_up_mbps: round(w.up.mbps),
+      same_bytes_ratio: round(sameBytes(b) / sameBytes(w), 2),
       down_ratio: round(b.down.mbps / w.down.mbps, 2),
       up_ratio: round(b.up.mbps / w.up.mbps, 2),
+      bridge_cpu_ms_per_mb: { down: round(cpu.bridge.down, 2), up: round(cpu.bridge.up, 2) },
+      websockify_cpu_ms_per_mb: { down: round(cpu.websockify.down, 2), up: round(cpu.websockify.up, 2) },
       added_rtt_ms: round(b.rtt - d.rtt, 3),
       websockify_added_rtt_ms: round(w.rtt - d.rtt, 3),
       rss_mb_10k: round(idle.rss10k),

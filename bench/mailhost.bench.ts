@@ -126,20 +126,21 @@ async function bare(dir: string): Promise<void> {
   process.once('SIGTERM', () => process.exit(0));
 }
 
-/** BENCH_PROFILE=DIR writes a V8 CPU profile of every server and generator process into DIR. */
+/**
+ * BENCH_PROFILE=DIR writes a V8 CPU profile of every server and generator process into DIR/<role>/. Node's
+ * default file names carry the pid and thread id: a fixed --cpu-prof-name would let tsx's loader thread
+ * overwrite the main thread's profile.
+ */
 function profileFlags(role: string): string[] {
   const dir = process.env.BENCH_PROFILE;
-  return dir
-    ? [
-        '--cpu-prof',
-        `--cpu-prof-dir=${resolve(dir)}`,
-        `--cpu-prof-name=${role}-${Date.now()}-${process.hrtime.bigint() % 100000n}.cpuprofile`,
-      ]
-    : [];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(resolve(dir), role)}`] : [];
 }
 
-function startProcess(args: string[]): Promise<{ port: number; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...profileFlags('server'), ...args], {
+function startProcess(
+  role: string,
+  args: string[],
+): Promise<{ port: number; pid: number; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...profileFlags(role), ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -228,7 +229,7 @@ async function main(): Promise<void> {
     const senders: TestIdentity[] = [];
     for (let i = 0; i < SENDERS; i++) senders.push(await addMailboxWithCert(dir, `sender${i}`));
 
-    const host = await startProcess([
+    const host = await startProcess('host', [
       join(root, 'mailhost/main.ts'),
       'serve',
       '--data',
@@ -246,7 +247,7 @@ async function main(): Promise<void> {
     const resumed = await runLoad(dir, host.port, senders, true);
     host.stop();
 
-    const ceilingServer = await startProcess([self, '--bare', dir]);
+    const ceilingServer = await startProcess('bare', [self, '--bare', dir]);
     const bareCpuBefore = await cpuMs(ceilingServer.pid);
     const ceiling = await runLoad(dir, ceilingServer.port, senders, false);
     const bareCpuPerResponse =

@@ -7,9 +7,13 @@ export const CloseCode = {
   peerClosed: 1000,
   /** The bridge is shutting down. */
   goingAway: 1001,
+  /** The page broke the WebSocket protocol: an unmasked or malformed frame (RFC 6455 §7.4.1). */
+  protocolError: 1002,
   /** A text frame arrived; the tunnel carries binary frames only. */
   textFrame: 1003,
-  /** A message was larger than the bridge's maximum message size (sent by `ws` itself). */
+  /** The page's close frame carried a reason that is not UTF-8 (RFC 6455 §8.1). */
+  invalidPayload: 1007,
+  /** A message was larger than the bridge's maximum message size. */
   messageTooBig: 1009,
   /** Something unexpected went wrong inside the bridge. */
   internalError: 1011,

@@ -1,10 +1,10 @@
 // Unmasks WebSocket frames from the page. RFC 6455 §5.3 has every client frame XORed with a 4-byte key, so
-// the bridge touches every uploaded byte once; `ws` does it one byte at a time in JavaScript unless a faster
-// routine is there, which made it the bridge's main cost for uploads. The native `bufferutil` addon (a
+// the bridge touches every uploaded byte once (ws-frames.ts, in place). The native `bufferutil` addon (a
 // dependency, loaded from its prebuilt binary) is used when it loads; otherwise a JavaScript loop four bytes
-// at a time. Masking (the client side, used by the benchmark's clients) goes the same way. `ws` looks for a
-// runtime-provided `websocketMask`/`websocketUnmask` on node:http when it loads, so this module must be
-// imported before `ws` (bridge/server.ts imports it first).
+// at a time. Masking (the client side, used by the benchmark's clients) goes the same way. The `ws` library,
+// still used as a client by tests and the benchmark, looks for a runtime-provided
+// `websocketMask`/`websocketUnmask` on node:http when it loads, so importing this module before `ws` gives
+// those clients the same routines.
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { endianness } from 'node:os';

@@ -29,9 +29,6 @@ export interface Tunnel {
 const lingerMs = 2_000;
 // Host chunks at least this big are framed on their own rather than gathered (see attach()).
 const coalesceBelowBytes = 16 * 1024;
-// Reads from the host go into buffers that grow while reads fill them and shrink while they do not
-// (read-buffers.ts): bulk transfers move up to 256 KB per read (one syscall and one frame where 64 KB reads
-// took four), while an idle tunnel keeps only a small buffer waiting.
 
 function refusalCode(error: NodeJS.ErrnoException): { code: number; reason: string } {
   const what = error.code ?? 'error';
@@ -147,8 +144,10 @@ export function openTunnel(
   // Host -> page bytes as the reads deliver them (set by attach()).
   let onHostBytes: (buffer: Buffer, length: number) => void = () => {};
   let readSize = minReadBytes;
-  // Each read buffer has frameRoom spare bytes in front, where the frame header is written, so a large read
-  // goes to the page as one contiguous write with no copy (ws-connection.ts sendInPlace).
+  // Reads from the host go into buffers that grow while reads fill them and shrink while they do not: bulk
+  // transfers move up to 256 KB per read (one syscall and one frame where 64 KB reads took four), while an
+  // idle tunnel keeps only a small buffer waiting. Each has frameRoom spare bytes in front, where the frame
+  // header is written, so a large read goes to the page as one write with no copy (read-buffers.ts).
   const hostReads = {
     buffer: () => takeReadBuffer(readSize),
     callback: (length: number, buffer: Buffer) => {
@@ -172,8 +171,10 @@ export function openTunnel(
     let waiting: Buffer[] = [];
     let waitingBytes = 0;
     let framesInFlight = 0;
-    /** `held` is the memory the frame keeps alive until written: what counts against bufferLimitBytes. */
-    /** `readBuffer`: the read buffer `data` was framed in place in, recycled once written. */
+    /**
+     * `held`: the memory the frame keeps alive until written, what counts against bufferLimitBytes.
+     * `readBuffer`: the read buffer `data` is framed in place in, recycled once written.
+     */
     const sendDown = (data: Buffer, held: number, readBuffer?: Buffer) => {
       framesInFlight += 1;
       // The callback runs once the frame is in the kernel (or dropped); until then it counts as queued.

@@ -28,6 +28,8 @@ export interface PageConnectionEvents {
 // Payloads smaller than this are copied behind their header and written as one buffer; larger ones go out
 // as two buffers in one writev, so their bytes are never copied in user space.
 const copyBelowBytes = 4096;
+// Pings are not answered while more than this is waiting to be written to the page.
+const unansweredPingBytes = 64 * 1024;
 
 export class PageConnection {
   private state: 'open' | 'closing' | 'closed' = 'open';
@@ -55,7 +57,11 @@ export class PageConnection {
         data: (payload) => {
           if (this.state === 'open') this.events?.data(payload);
         },
-        ping: (payload) => this.writeControl(Opcode.pong, payload),
+        ping: (payload) => {
+          // §5.5.3 lets an endpoint skip pongs for pings it has not answered yet: a page that sends pings
+          // and never reads must not make the bridge queue answers without bound.
+          if (this.socket.writableLength <= unansweredPingBytes) this.writeControl(Opcode.pong, payload);
+        },
         close: (code, reason) => this.onCloseFrame(code, reason),
       },
       maxMessageBytes,
@@ -78,18 +84,18 @@ export class PageConnection {
       else socket.destroy();
     });
     socket.on('error', () => {}); // 'close' follows and reports 1006
-    socket.on('close', () => {
-      this.state = 'closed';
-      clearTimeout(this.deadline);
-      const code = this.closeReceived ? this.peerCode : 1006;
-      this.events?.closed(code, this.closeReceived ? this.peerReason : '');
-    });
-    if (socket.destroyed) {
-      this.state = 'closed';
-      queueMicrotask(() => this.events?.closed(1006, ''));
-      return;
-    }
-    if (!this.paused) socket.resume();
+    socket.on('close', () => this.reportClosed());
+    // A socket that closed before start() (the page hung up at once) emits no further 'close'.
+    if (socket.closed) queueMicrotask(() => this.reportClosed());
+    else if (!this.paused) socket.resume();
+  }
+
+  private reportClosed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.deadline);
+    const code = this.closeReceived ? this.peerCode : 1006;
+    this.events?.closed(code, this.closeReceived ? this.peerReason : '');
   }
 
   get isOpen(): boolean {

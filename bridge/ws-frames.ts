@@ -4,6 +4,7 @@
 // byte is touched once (the unmask) instead of being copied into a message buffer first. The size limit
 // still applies to whole messages: it is checked against each frame header before any of its payload is
 // passed on.
+import { CloseCode } from './close-codes';
 import { unmaskFunction } from './fast-unmask';
 
 export const Opcode = {
@@ -14,9 +15,6 @@ export const Opcode = {
   ping: 0x9,
   pong: 0xa,
 } as const;
-
-/** Status codes for failing the connection (RFC 6455 §7.4.1). */
-export const FailCode = { protocolError: 1002, unacceptableData: 1003, invalidPayload: 1007, tooBig: 1009 };
 
 /** The page broke the protocol or a limit: the connection must be failed with `code` (RFC 6455 §7.1.7). */
 export class FrameError extends Error {
@@ -116,14 +114,14 @@ export class FrameDecoder {
     const b1 = this.head[1]!;
     const opcode = b0 & 0x0f;
     // §5.2: RSV bits must be 0 unless an extension was negotiated; the bridge negotiates none.
-    if (b0 & 0x70) throw new FrameError(FailCode.protocolError, 'reserved bits set');
-    if (!(b1 & 0x80)) throw new FrameError(FailCode.protocolError, 'unmasked frame from the page');
+    if (b0 & 0x70) throw new FrameError(CloseCode.protocolError, 'reserved bits set');
+    if (!(b1 & 0x80)) throw new FrameError(CloseCode.protocolError, 'unmasked frame from the page');
     if ((opcode > Opcode.binary && opcode < Opcode.close) || opcode > Opcode.pong)
-      throw new FrameError(FailCode.protocolError, 'reserved opcode');
+      throw new FrameError(CloseCode.protocolError, 'reserved opcode');
     // §5.5: control frames are never fragmented and carry at most 125 bytes.
     if (opcode >= Opcode.close && (!(b0 & 0x80) || (b1 & 0x7f) > 125))
-      throw new FrameError(FailCode.protocolError, 'bad control frame');
-    if (opcode === Opcode.text) throw new FrameError(FailCode.unacceptableData, 'binary frames only');
+      throw new FrameError(CloseCode.protocolError, 'bad control frame');
+    if (opcode === Opcode.text) throw new FrameError(CloseCode.textFrame, 'binary frames only');
   }
 
   private startFrame(): void {
@@ -140,7 +138,7 @@ export class FrameDecoder {
       at = 4;
     } else if (length7 === 127) {
       // §5.2: the most significant bit must be 0. Anything past 2^32 is far beyond any allowed size anyway.
-      if (this.head.readUInt32BE(2) !== 0) throw new FrameError(FailCode.tooBig, 'message too big');
+      if (this.head.readUInt32BE(2) !== 0) throw new FrameError(CloseCode.messageTooBig, 'message too big');
       length = this.head.readUInt32BE(6);
       at = 10;
     }
@@ -151,14 +149,15 @@ export class FrameDecoder {
     else {
       // Only binary and continuation frames get here (checkFirstBytes refused the rest).
       if (this.opcode === Opcode.continuation) {
-        if (this.messageBytes < 0) throw new FrameError(FailCode.protocolError, 'continuation of nothing');
+        if (this.messageBytes < 0) throw new FrameError(CloseCode.protocolError, 'continuation of nothing');
       } else {
         if (this.messageBytes >= 0)
-          throw new FrameError(FailCode.protocolError, 'new message inside a message');
+          throw new FrameError(CloseCode.protocolError, 'new message inside a message');
         this.messageBytes = 0;
       }
       this.messageBytes += length;
-      if (this.messageBytes > this.maxMessageBytes) throw new FrameError(FailCode.tooBig, 'message too big');
+      if (this.messageBytes > this.maxMessageBytes)
+        throw new FrameError(CloseCode.messageTooBig, 'message too big');
     }
     if (length === 0) this.endOfFrame();
   }
@@ -174,15 +173,15 @@ export class FrameDecoder {
     else if (this.opcode === Opcode.close) {
       this.stopped = true;
       if (payload.length === 0) return this.sink.close(1005, '');
-      if (payload.length === 1) throw new FrameError(FailCode.protocolError, 'close frame of one byte');
+      if (payload.length === 1) throw new FrameError(CloseCode.protocolError, 'close frame of one byte');
       const code = payload.readUInt16BE(0);
       if (!isSendableCloseCode(code))
-        throw new FrameError(FailCode.protocolError, `invalid close code ${code}`);
+        throw new FrameError(CloseCode.protocolError, `invalid close code ${code}`);
       let reason: string;
       try {
         reason = strictUtf8.decode(payload.subarray(2));
       } catch {
-        throw new FrameError(FailCode.invalidPayload, 'close reason is not UTF-8');
+        throw new FrameError(CloseCode.invalidPayload, 'close reason is not UTF-8');
       }
       this.sink.close(code, reason);
     }

@@ -13,6 +13,7 @@ import type { HostContext, Reply } from './context';
 import { handleDelivery } from './delivery';
 import { GEMINI_URL_LIMIT } from './gemini-request';
 import { handleGemini } from './gmap';
+import { peerCertificateDer } from './peer-certificate';
 
 const GEMINI_PREFIX = 'gemini://';
 /** The largest request anyone may send: a C header (1024) plus a C body (16384). */
@@ -107,8 +108,8 @@ function decide(
 
 function serveConnection(ctx: HostContext, socket: TLSSocket): void {
   const ip = socket.remoteAddress ?? 'unknown';
-  const peerCert = socket.getPeerX509Certificate();
-  const peer = peerCert ? { ip, certificate: new Uint8Array(peerCert.raw) } : { ip };
+  const certificate = peerCertificateDer(socket);
+  const peer = certificate ? { ip, certificate } : { ip };
   let chunks: Buffer[] = [];
   let length = 0;
   let answered = false;

@@ -143,8 +143,9 @@ describe('gnutls-serv', () => {
         expect(connection.resumed).toBe(expectResumed);
         await connection.close();
       }
-      await peer.waitFor(/This is a resumed session/);
-      // The client certificate's fingerprint is logged for both connections.
+      // The client certificate's fingerprint is logged for both connections, after the resumption notice.
+      const fingerprint = `sha256:${clientCert.sha256}`;
+      await peer.waitFor(new RegExp(`${fingerprint}[\\s\\S]*resumed session[\\s\\S]*${fingerprint}`));
       const mentions = peer.output().split(`sha256:${clientCert.sha256}`).length - 1;
       expect(mentions).toBe(2);
       expect(peer.output().match(/This is a resumed session/g)).toHaveLength(1);

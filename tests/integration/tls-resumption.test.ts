@@ -158,6 +158,30 @@ describe('resumption against Node tls (tickets enabled by default)', () => {
     }
   });
 
+  it('re-runs the trust callback on resumption: a pin revoked since the ticket refuses the connection', async () => {
+    const peer = await startServer();
+    try {
+      const cache = new MemorySessionCache();
+      const key = `127.0.0.1:${peer.port}:${clientCert.sha256}`;
+      await exchange(peer.port, { resumption: { cache, key } });
+      const seen: ServerCertificateInfo[] = [];
+      const failure = await exchange(peer.port, {
+        resumption: { cache, key },
+        verifyServer: async (info) => {
+          seen.push(info);
+          throw new Error('pin revoked');
+        },
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(TlsError);
+      expect((failure as TlsError).code).toBe('bad_certificate');
+      expect(seen.map((info) => info.certSha256)).toEqual([serverCert.sha256]);
+      // We refused before sending our Finished, so the server never completed the second handshake.
+      expect(peer.seen).toHaveLength(1);
+    } finally {
+      await peer.close();
+    }
+  });
+
   it('does not offer an expired ticket', async () => {
     const peer = await startServer();
     try {
@@ -232,6 +256,10 @@ describe('resumption against Node tls (tickets enabled by default)', () => {
       expect(failure).toBeInstanceOf(TlsError);
       expect((failure as TlsError).remote).toBe(true);
       expect(peer.seen).toHaveLength(1);
+      // The server reports the failed handshake (its event may trail the alert it sent us).
+      for (let waited = 0; peer.clientErrors.length === 0 && waited < 5_000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       expect(peer.clientErrors.length).toBeGreaterThan(0);
     } finally {
       await peer.close();

@@ -44,7 +44,8 @@ function requestResult<T>(request: IDBRequest<T>): Promise<T> {
  * a round trip to the storage backend each, which is most of a returning user's wait (issue 8). The saved
  * current identity is nearly always whose mail is shown, so its newest rows are asked for as soon as its
  * name is known, queued right behind the settings and identities; the identities then confirm the choice
- * (or, rarely, the rows of another mailbox are read after all, still in the same transaction).
+ * (or, rarely, the rows of another mailbox are read after all, still in the same transaction). When the page
+ * must start locked, the guessed rows are dropped unseen.
  */
 export async function readStartupFromDatabase(db: WebmailDatabase, rows: number): Promise<StartupState> {
   const tx = unwrap(db).transaction(['settings', 'identities', 'messages'], 'readonly');

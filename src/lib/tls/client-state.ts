@@ -1,7 +1,7 @@
 // The client handshake state machine (RFC 8446 Appendix A.1):
 //   START → WAIT_SH (→ HRR → WAIT_SH) → WAIT_EE → WAIT_CERT_CR → WAIT_CERT → WAIT_CV → WAIT_FINISHED → CONNECTED
+// and, when the server accepted our resumption PSK (§4.2.11), WAIT_EE → WAIT_FINISHED with no certificates.
 // Each message is checked against the state; anything else is unexpected_message.
-import { ByteReaderError } from '../bytes/reader';
 import { Alert } from './alerts';
 import { cipherSuites, type CipherSuite } from './cipher-suites';
 import { buildClientFlight } from './client-flight';
@@ -107,15 +107,6 @@ export class ClientHandshake {
     this.host.sendPlaintextHandshake(message, attempt === 1 ? 0x0301 : 0x0303);
   }
 
-  async handle(message: HandshakeMessage): Promise<void> {
-    try {
-      await this.dispatch(message);
-    } catch (error) {
-      if (error instanceof ByteReaderError) throw protocolError(Alert.decodeError, error.message, error);
-      throw error;
-    }
-  }
-
   private unexpected(message: HandshakeMessage): TlsError {
     return protocolError(
       Alert.unexpectedMessage,
@@ -123,7 +114,8 @@ export class ClientHandshake {
     );
   }
 
-  private async dispatch(message: HandshakeMessage): Promise<void> {
+  /** Parse errors surface as ByteReaderError; the connection maps them to decode_error (asTlsFailure). */
+  async handle(message: HandshakeMessage): Promise<void> {
     switch (this.state) {
       case 'wait_server_hello':
         if (message.type !== HandshakeType.serverHello) throw this.unexpected(message);
@@ -183,7 +175,8 @@ export class ClientHandshake {
       );
     }
     if (hello.selectedIdentity !== undefined) {
-      this.resumed = checkPskSelection(this.psk, hello.selectedIdentity, suite) !== undefined;
+      checkPskSelection(this.psk, hello.selectedIdentity, suite);
+      this.resumed = true;
     }
     const pskSalt = this.resumed ? (await (this.psk as PskOffer).secrets).handshakeSalt : undefined;
     this.suite = suite;

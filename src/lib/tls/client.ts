@@ -158,7 +158,15 @@ export async function connectTls(
     ...coreOptions,
     // Taken now, so a ticket is never offered twice (single-use, RFC 8446 §C.4) even if this attempt fails.
     resumptionTicket: resumption?.cache.take(resumption.key),
-    onTicket: resumption && ((ticket) => resumption.cache.put(resumption.key, ticket)),
+    onTicket:
+      resumption &&
+      ((ticket) => {
+        try {
+          resumption.cache.put(resumption.key, ticket);
+        } catch {
+          // A cache that cannot store costs the next connection a full handshake, not this one its data.
+        }
+      }),
   });
   const driver = new Driver(core, transport, timeoutMs);
   const handshake = async () => {

@@ -8,6 +8,7 @@ import { protocolError } from './errors';
 import { HandshakeType, type HandshakeMessage } from './handshake-framing';
 import { parseKeyUpdate, parseNewSessionTicket, type SessionTicket } from './handshake-messages';
 import { hashLength, hkdfExpandLabel } from './key-schedule';
+import { pskSecrets } from './resumption-psk';
 import { resumptionTicketFrom, type ResumptionTicket } from './session-cache';
 import type { ServerCertificateInfo } from './types';
 
@@ -48,8 +49,13 @@ export async function handlePostHandshake(
       ticket.cipherSuite = suite.code;
       context.tickets.push(ticket);
       if (context.tickets.length > maxStoredTickets) context.tickets.shift();
-      const ready = { ...ticket, psk: ticket.psk, cipherSuite: suite.code };
-      context.onTicket?.(resumptionTicketFrom(ready, context.server, context.clientAuthenticated));
+      if (context.onTicket) {
+        // The next connection's binder key and handshake salt, derived now while this connection is idle.
+        const secrets = pskSecrets(suite.hash, ticket.psk);
+        secrets.catch(() => undefined);
+        const ready = { ...ticket, psk: ticket.psk, cipherSuite: suite.code };
+        context.onTicket(resumptionTicketFrom(ready, context.server, context.clientAuthenticated, secrets));
+      }
       return;
     }
     case HandshakeType.keyUpdate: {

@@ -11,6 +11,7 @@ import {
   pskOffer,
   pskSecrets,
 } from './resumption-psk';
+import { deriveSecret, emptyHash, hkdfExtract } from './key-schedule';
 import type { ResumptionTicket } from './session-cache';
 import { resumed } from './vectors/rfc8448-resumed';
 import { simple } from './vectors/rfc8448-simple';
@@ -33,8 +34,15 @@ const context = { serverName: 'server', port: 443, cipherSuites: [0x1301, 0x1302
 
 describe('PSK key schedule (RFC 8448 §4)', () => {
   it('derives the early secret, binder finished key and handshake salt from the PSK', async () => {
+    expect(toHex(await hkdfExtract('SHA-256', undefined, fromHex(resumed.psk)))).toBe(resumed.earlySecret);
+    const binderKey = await deriveSecret(
+      'SHA-256',
+      fromHex(resumed.earlySecret),
+      'res binder',
+      await emptyHash('SHA-256'),
+    );
+    expect(toHex(binderKey)).toBe(resumed.binderKey);
     const secrets = await pskSecrets('SHA-256', fromHex(resumed.psk));
-    expect(toHex(secrets.earlySecret)).toBe(resumed.earlySecret);
     expect(toHex(secrets.binderFinishedKey)).toBe(resumed.binderFinishedKey);
     expect(toHex(secrets.handshakeSalt)).toBe(resumed.handshakeSalt);
   });

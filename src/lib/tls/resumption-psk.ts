@@ -8,13 +8,14 @@ import { cipherSuites, type CipherSuite } from './cipher-suites';
 import { protocolError } from './errors';
 import { ExtensionType, type Extension } from './extensions';
 import {
-  deriveSecret,
+  deriveFromExtract,
   digest,
   emptyHash,
   finishedKey,
   hashLength,
-  hkdfExtract,
   hmac,
+  importHkdfKey,
+  warmHmacKey,
   type HashName,
 } from './key-schedule';
 import { ticketUsable, type ResumptionTicket } from './session-cache';
@@ -27,22 +28,27 @@ export function pskKeyExchangeModesExtension(): Extension {
 }
 
 export interface PskSecrets {
-  /** HKDF-Extract(0, PSK) (§7.1). */
-  earlySecret: Uint8Array;
   /** finished_key of binder_key = Derive-Secret(Early Secret, "res binder", "") (§4.2.11.2, §7.1). */
   binderFinishedKey: Uint8Array;
   /** Derive-Secret(Early Secret, "derived", ""): the salt of the Handshake Secret's Extract (§7.1). */
   handshakeSalt: Uint8Array;
 }
 
+/**
+ * The secrets a PSK offer needs; they depend on the PSK alone, so connections derive them when the ticket
+ * arrives, off the next handshake's critical path. Early Secret = HKDF-Extract(0, PSK) (§7.1) is never needed
+ * as bytes: each Derive-Secret from it is one native HKDF call over the PSK.
+ */
 export async function pskSecrets(hash: HashName, psk: Uint8Array): Promise<PskSecrets> {
-  const earlySecret = await hkdfExtract(hash, undefined, psk);
-  const empty = await emptyHash(hash);
+  const [ikm, empty] = await Promise.all([importHkdfKey(psk), emptyHash(hash)]);
+  const zeros = new Uint8Array(hashLength(hash));
   const [binderKey, handshakeSalt] = await Promise.all([
-    deriveSecret(hash, earlySecret, 'res binder', empty),
-    deriveSecret(hash, earlySecret, 'derived', empty),
+    deriveFromExtract(hash, ikm, zeros, 'res binder', empty),
+    deriveFromExtract(hash, ikm, zeros, 'derived', empty),
   ]);
-  return { earlySecret, binderFinishedKey: await finishedKey(hash, binderKey), handshakeSalt };
+  const binderFinishedKey = await finishedKey(hash, binderKey);
+  warmHmacKey(hash, binderFinishedKey);
+  return { binderFinishedKey, handshakeSalt };
 }
 
 /** obfuscated_ticket_age = (age in ms + ticket_age_add) mod 2^32 (§4.2.11.1). */
@@ -72,7 +78,7 @@ export function pskOffer(
   if (ticket.server.port !== context.port) return undefined;
   const hash = cipherSuites[ticket.cipherSuite]?.hash;
   if (!hash || !context.cipherSuites.some((code) => cipherSuites[code]?.hash === hash)) return undefined;
-  const secrets = pskSecrets(hash, ticket.psk);
+  const secrets = ticket.secrets ?? pskSecrets(hash, ticket.psk);
   secrets.catch(() => undefined);
   return { ticket, hash, obfuscatedAge: obfuscatedTicketAge(ticket, context.now), secrets };
 }
@@ -123,13 +129,13 @@ export async function fillBinder(
 
 /**
  * §4.2.11: a server that selects a PSK must pick an identity we sent (we send one: index 0) and a suite with the
- * PSK's hash; otherwise illegal_parameter. Returns the accepted offer.
+ * PSK's hash; otherwise illegal_parameter.
  */
 export function checkPskSelection(
   offer: PskOffer | undefined,
   selectedIdentity: number,
   suite: CipherSuite,
-): PskOffer {
+): void {
   if (!offer || selectedIdentity !== 0) {
     throw protocolError(
       Alert.illegalParameter,
@@ -142,5 +148,4 @@ export function checkPskSelection(
       `server resumed with ${suite.name}, whose hash is not the ticket's`,
     );
   }
-  return offer;
 }

@@ -2,6 +2,7 @@
 // credential for the session it came from, client authentication included (§4.6.1: a resumed session keeps the
 // original peer identities), so the caller's key must name the host, the port AND the client identity.
 import type { SessionTicket } from './handshake-messages';
+import type { PskSecrets } from './resumption-psk';
 import type { ServerCertificateInfo } from './types';
 
 /** RFC 8446 §4.6.1: never keep a ticket longer than seven days, whatever the server says. */
@@ -25,6 +26,8 @@ export interface ResumptionTicket {
   readonly server: ServerCertificateInfo;
   /** Whether that original handshake authenticated us with a client certificate. */
   readonly clientAuthenticated: boolean;
+  /** Binder key and handshake salt, derived from the PSK in the background when the ticket arrived. */
+  readonly secrets?: Promise<PskSecrets>;
 }
 
 /** Where connectTls finds and keeps tickets. Keyed by the caller: host, port AND client identity
@@ -45,6 +48,7 @@ export function resumptionTicketFrom(
   ticket: SessionTicket & { psk: Uint8Array; cipherSuite: number },
   server: ServerCertificateInfo,
   clientAuthenticated: boolean,
+  secrets?: Promise<PskSecrets>,
 ): ResumptionTicket {
   const lifetimeMs = Math.min(ticket.lifetimeSeconds * 1000, maxTicketLifetimeMs);
   return {
@@ -56,6 +60,7 @@ export function resumptionTicketFrom(
     expiresAt: ticket.receivedAt + lifetimeMs,
     server,
     clientAuthenticated,
+    secrets,
   };
 }
 

@@ -1,0 +1,95 @@
+// connectTls with a SessionCache over a scripted transport: the ticket is taken (single-use, RFC 8446 §C.4)
+// before anything goes out, offered in the ClientHello as pre_shared_key, and never put back when the attempt
+// fails; a cache key without tickets still asks for them (psk_key_exchange_modes).
+import { describe, expect, it } from 'vitest';
+import { connectTls, MemorySessionCache, TlsError } from './client';
+import type { ResumptionTicket } from './session-cache';
+import type { ByteTransport } from './transport';
+
+function closingTransport() {
+  const written: Uint8Array[] = [];
+  const transport: ByteTransport = {
+    read: () => Promise.resolve(null),
+    write: async (bytes) => void written.push(bytes),
+    close: () => undefined,
+  };
+  return { transport, written };
+}
+
+function ticket(now: number): ResumptionTicket {
+  return {
+    identity: Uint8Array.of(1, 2, 3, 4),
+    psk: new Uint8Array(32).fill(7),
+    cipherSuite: 0x1301,
+    ageAdd: 12345,
+    receivedAt: now - 1000,
+    expiresAt: now + 60_000,
+    server: { host: 'mail.example', port: 1958, chain: [], certSha256: 'aa', spkiSha256: 'bb' },
+    clientAuthenticated: true,
+  };
+}
+
+/** Extension types of the ClientHello in the first record. */
+function helloExtensions(record: Uint8Array): number[] {
+  const hello = record.subarray(5);
+  let offset = 4 + 2 + 32;
+  offset += 1 + (hello[offset] as number);
+  offset += 2 + (((hello[offset] as number) << 8) | (hello[offset + 1] as number));
+  offset += 1 + (hello[offset] as number);
+  const end = offset + 2 + (((hello[offset] as number) << 8) | (hello[offset + 1] as number));
+  const types: number[] = [];
+  for (offset += 2; offset < end;) {
+    types.push(((hello[offset] as number) << 8) | (hello[offset + 1] as number));
+    offset += 4 + (((hello[offset + 2] as number) << 8) | (hello[offset + 3] as number));
+  }
+  return types;
+}
+
+const options = {
+  serverName: 'mail.example',
+  port: 1958,
+  verifyServer: async () => undefined,
+  timeoutMs: 1000,
+};
+
+describe('connectTls with resumption', () => {
+  it('offers the cached ticket last in the ClientHello and consumes it even when the attempt fails', async () => {
+    const now = Date.now();
+    const cache = new MemorySessionCache();
+    cache.put('mail.example:1958:alice', ticket(now));
+    const { transport, written } = closingTransport();
+    const error = await connectTls(transport, {
+      ...options,
+      now: () => now,
+      resumption: { cache, key: 'mail.example:1958:alice' },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TlsError);
+    const types = helloExtensions(written[0] as Uint8Array);
+    expect(types.at(-1)).toBe(41);
+    expect(types).toContain(45);
+    // The identity and obfuscated age (1000 ms + 12345 = 0x3421) sit right before the binders (§4.2.11).
+    const hello = written[0] as Uint8Array;
+    const identityEnd = hello.length - 35;
+    expect(Array.from(hello.subarray(identityEnd - 8, identityEnd))).toEqual([1, 2, 3, 4, 0, 0, 0x34, 0x21]);
+    expect(cache.count('mail.example:1958:alice')).toBe(0);
+  });
+
+  it('asks for tickets without offering one when the cache has none', async () => {
+    const { transport, written } = closingTransport();
+    await connectTls(transport, {
+      ...options,
+      resumption: { cache: new MemorySessionCache(), key: 'mail.example:1958:alice' },
+    }).catch(() => undefined);
+    const types = helloExtensions(written[0] as Uint8Array);
+    expect(types).toContain(45);
+    expect(types).not.toContain(41);
+  });
+
+  it('sends neither extension without a cache', async () => {
+    const { transport, written } = closingTransport();
+    await connectTls(transport, options).catch(() => undefined);
+    const types = helloExtensions(written[0] as Uint8Array);
+    expect(types).not.toContain(45);
+    expect(types).not.toContain(41);
+  });
+});
