@@ -5,6 +5,8 @@ import { forwardSubject, makeReply } from '../misfin/reply';
 import { requestBudget, type RequestBudget } from '../misfin/request';
 import type { DraftRecord, MessageRecord } from '../store';
 import { routeAddress, splitRecipients } from './routing';
+import { GmapClient } from '../gemini/gmap-client';
+import { DraftCopies, type DraftCopyContext } from './draft-copies';
 import { describeFailure } from './host-keys.svelte';
 import { markSend } from './send-marks';
 import type { Webmail } from './webmail.svelte';
@@ -42,7 +44,34 @@ export class Composer {
   /** Send pressed and the requests not yet out: a second press is ignored. */
   #sending = false;
 
+  /** Copies of the drafts in the owner's GMAP mailbox (draft-copies.ts). */
+  readonly #copies = new DraftCopies(() => this.#copyContext());
+
   constructor(private readonly app: Webmail) {}
+
+  #copyContext(): DraftCopyContext | undefined {
+    const identity = this.app.current;
+    // A self-signed identity has no mailbox to keep copies in.
+    if (!identity || identity.origin === 'self-signed') return undefined;
+    const open = this.app.net.opener(identity);
+    const settings = this.app.store.settings;
+    return {
+      open,
+      gmap: new GmapClient({ open, server: { host: identity.host, port: identity.port } }),
+      gmapAddress: routeAddress(`gmap@${identity.host}:${identity.port}`, this.app.homes),
+      ids: {
+        get: (key) => settings.get<string | undefined>(key, undefined),
+        set: (key, id) => settings.set(key, id),
+      },
+    };
+  }
+
+  /** The draft as it goes to the host: the To line kept even for one recipient, when every address is valid. */
+  #draftMail(): OutgoingMail {
+    const mail = { ...this.mail };
+    if (this.recipients.length > 0 && this.problems.length === 0) mail.recipients = this.recipients;
+    return mail;
+  }
 
   #addressProblems(): string[] {
     const out: string[] = [];
@@ -196,13 +225,17 @@ export class Composer {
       body: this.body,
       updatedAt: Date.now(),
     });
+    void this.#copies.save(this.draftId, this.#draftMail());
     this.status = text.compose.draftSaved;
     await this.loadDrafts(owner);
   }
 
   async discard(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
-    if (this.draftId) await this.app.store.drafts.delete(this.draftId);
+    if (this.draftId) {
+      await this.app.store.drafts.delete(this.draftId);
+      void this.#copies.remove(this.draftId);
+    }
     this.clear();
     if (this.app.currentAddress) await this.loadDrafts(this.app.currentAddress);
     this.app.view = 'mail';
@@ -259,5 +292,7 @@ export class Composer {
     if (draftId) await this.app.store.drafts.delete(draftId);
     await this.loadDrafts(owner.address);
     await done;
+    // The host copy of the draft goes last: its GMAP requests must not compete with the send.
+    if (draftId) await this.#copies.remove(draftId);
   }
 }

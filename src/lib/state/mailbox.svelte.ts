@@ -145,7 +145,19 @@ export class Mailbox {
       const tags = ['', ...SYNC_TAGS];
       const lists = await runPool(tags, LIST_CONNECTIONS, (tag) => client.listIds(tag));
       const pending = await this.app.store.tagQueue.listFor(owner);
-      const plan = planSync(listsByTag(tags, lists), localTags(this.messages), pending);
+      const byTag = listsByTag(tags, lists);
+      const plan = planSync(byTag, localTags(this.messages), pending);
+      // A draft is replaced on the host under the same id (MGID, protocol doc §15), so ids alone do not show
+      // an edit: the Drafts folder (a handful of messages) is fetched again on every sync.
+      // A local lookup table, never rendered.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      const toFetch = new Set(plan.fetch);
+      for (const id of byTag.get(GMAP_TAGS.drafts) ?? []) {
+        if (!toFetch.has(id) && plan.tags.has(id)) {
+          toFetch.add(id);
+          plan.fetch.push(id);
+        }
+      }
 
       this.progress = { done: 0, total: plan.fetch.length };
       let batch: MessageRecord[] = [];
@@ -173,7 +185,7 @@ export class Mailbox {
       await this.app.store.messages.putMany(batch);
       this.progress = { done, total: plan.fetch.length };
       const retagged = this.messages
-        .filter((m) => plan.retag.has(m.id))
+        .filter((m) => plan.retag.has(m.id) && !toFetch.has(m.id))
         .map((m) => ({ ...m, tags: plan.retag.get(m.id) ?? m.tags }));
       await this.app.store.messages.putMany(retagged);
       await this.app.store.messages.deleteMany(owner, plan.remove);
