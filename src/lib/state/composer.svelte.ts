@@ -14,6 +14,8 @@ import type { Webmail } from './webmail.svelte';
 const AUTOSAVE_MS = 800;
 const PRECONNECT_DELAY_MS = 300;
 const FORM_CLEAR_WAIT_MS = 100;
+/** The host copy of a draft (draft-copies.ts) follows the local save once typing has paused this long. */
+const DRAFT_COPY_DELAY_MS = 3_000;
 
 /** Compose: To (several addresses), Subject (sent as the first heading), body, a live byte budget, drafts. */
 export class Composer {
@@ -45,7 +47,7 @@ export class Composer {
   #sending = false;
 
   /** Copies of the drafts in the owner's GMAP mailbox (draft-copies.ts). */
-  readonly #copies = new DraftCopies(() => this.#copyContext());
+  readonly #copies = new DraftCopies(() => this.#copyContext(), DRAFT_COPY_DELAY_MS);
 
   constructor(private readonly app: Webmail) {}
 
@@ -225,7 +227,7 @@ export class Composer {
       body: this.body,
       updatedAt: Date.now(),
     });
-    void this.#copies.save(this.draftId, this.#draftMail());
+    this.#copies.schedule(this.draftId, this.#draftMail());
     this.status = text.compose.draftSaved;
     await this.loadDrafts(owner);
   }
@@ -256,6 +258,8 @@ export class Composer {
     }
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#sending) return;
+    // A copy still waiting would only be removed again.
+    if (this.draftId) this.#copies.cancel(this.draftId);
     this.#sending = true;
     const mail = this.mail;
     const recipients = this.recipients;

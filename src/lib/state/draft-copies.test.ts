@@ -118,3 +118,18 @@ describe('DraftCopies', () => {
     await expect(copies.save('x', { body: 'a' })).resolves.toBeUndefined();
   });
 });
+
+describe('DraftCopies.schedule', () => {
+  it('waits for a pause and saves only the last version; cancel drops it', async () => {
+    const host = fakeHost();
+    const copies = new DraftCopies(() => host.context, 20);
+    copies.schedule('local-1', { body: 'a' });
+    copies.schedule('local-1', { body: 'ab' });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect([...host.drafts.values()]).toEqual(['ab']);
+    copies.schedule('local-1', { body: 'abc' });
+    copies.cancel('local-1');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect([...host.drafts.values()]).toEqual(['ab']);
+  });
+});

@@ -47,7 +47,35 @@ export class DraftCopies {
   // Bookkeeping only, never rendered.
   readonly #chains = new Map<string, Promise<void>>();
 
-  constructor(private readonly context: () => DraftCopyContext | undefined) {}
+  // Bookkeeping only, never rendered.
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  /**
+   * `delayMs`: a copy waits this long after the last local save, so typing (and a Send right after it) does
+   * not cost GMAP requests at every pause; the local draft is saved at once all the same.
+   */
+  constructor(
+    private readonly context: () => DraftCopyContext | undefined,
+    private readonly delayMs = 0,
+  ) {}
+
+  /** Saves the host copy `delayMs` after the last call for this draft. */
+  schedule(draftId: string, mail: OutgoingMail): void {
+    this.cancel(draftId);
+    this.#timers.set(
+      draftId,
+      setTimeout(() => {
+        this.#timers.delete(draftId);
+        void this.save(draftId, mail);
+      }, this.delayMs),
+    );
+  }
+
+  /** Drops a copy still waiting (the draft is being sent). */
+  cancel(draftId: string): void {
+    clearTimeout(this.#timers.get(draftId));
+    this.#timers.delete(draftId);
+  }
 
   /** Stores `mail` as the host copy of local draft `draftId` (new, or replacing the previous copy). */
   save(draftId: string, mail: OutgoingMail): Promise<void> {
@@ -75,6 +103,7 @@ export class DraftCopies {
 
   /** Removes the host copy of `draftId` (sent or discarded): tagged Trash, then deleted (GMAP requires it). */
   remove(draftId: string): Promise<void> {
+    this.cancel(draftId);
     return this.#serial(draftId, async (context) => {
       const key = DRAFT_ID_KEY + draftId;
       const id = await context.ids.get(key);
