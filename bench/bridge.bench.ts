@@ -8,14 +8,23 @@
 // forks) and the host, which shows where the shared cores went.
 // BENCH_PROFILE=DIR writes a V8 CPU profile of the bridge process to DIR (node --cpu-prof);
 // BENCH_BRIDGE_FLAGS="..." passes more node flags to the bridge.
-// BENCH_ROUNDS=N and BENCH_MB=N change the number of rounds and the transfer size; BENCH_IDLE=0 skips the
-// idle-tunnel memory figure (for quicker throughput runs; the JSON line then has no rss figures).
+// BENCH_ROUNDS=N and BENCH_MB=N change the number of rounds and the transfer size, BENCH_UP_KB=N the size
+// of upload messages (default 64); BENCH_IDLE=0 skips the idle-tunnel memory figure (for quicker
+// throughput runs; the JSON line then has no rss figures).
 import { unmaskImplementation } from '../bridge/fast-unmask'; // before ws: the client masks natively, as browsers do
 import type { ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { clientKind, openTcp, openWs, type Pipe } from './bridge/pipes';
 import { threadTimes, fileLimit, rssMb, spawnNode, waitFor } from './bridge/processes';
-import { download, median, medianRtt, upload, type CpuMeter, type TransferResult } from './bridge/transfers';
+import {
+  download,
+  median,
+  medianRtt,
+  upload,
+  uploadMessageBytes,
+  type CpuMeter,
+  type TransferResult,
+} from './bridge/transfers';
 import { startWebsockify } from './bridge/websockify';
 
 const here = (path: string) => new URL(path, import.meta.url).pathname;
@@ -180,7 +189,8 @@ async function conduct(): Promise<void> {
       { name: 'websockify', open: () => openWs(websockify.url), pid: websockify.child.pid! },
     ];
     console.log(
-      `throughput: ${transferBytes / 1024 / 1024} MB each way; latency: ${roundTrips} round trips; ` +
+      `throughput: ${transferBytes / 1024 / 1024} MB each way, uploads in ${uploadMessageBytes / 1024} KB messages; ` +
+        `latency: ${roundTrips} round trips; ` +
         `client: ${clientKind}; unmasking: ${unmaskImplementation}; median of ${rounds} alternating rounds; ` +
         `load average ${load()}`,
     );

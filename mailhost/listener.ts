@@ -4,8 +4,8 @@
 // proffering a client certificate"); the application checks it. Header and total timeouts guard
 // against slowloris clients ("Set a timeout and attempt to read until you get CRLF", bp §3).
 import { constants as cryptoConstants } from 'node:crypto';
-import type { Socket } from 'node:net';
-import { createSecureContext, createServer, type SecureContext, type Server, type TLSSocket } from 'node:tls';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { createSecureContext, createServer, type SecureContext, type TLSSocket } from 'node:tls';
 import { MisfinRequestError } from '../src/lib/misfin/errors';
 import { parseRequest, parseRequestHead } from '../src/lib/misfin/request-parser';
 import { formatResponse } from '../src/lib/misfin/response';
@@ -14,18 +14,19 @@ import { handleDelivery } from './delivery';
 import { GEMINI_URL_LIMIT } from './gemini-request';
 import { handleGemini } from './gmap';
 import { peerCertificateDer } from './peer-certificate';
+import { readClientHelloPsk } from './client-hello-psk';
+import { SessionResumption } from './resumption';
 
 const GEMINI_PREFIX = 'gemini://';
 /** The largest request anyone may send: a C header (1024) plus a C body (16384). */
 const MAX_REQUEST_BYTES = 1024 + 16384;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-// No session tickets (RFC 8446 §4.6.1 makes them optional). To seal one, OpenSSL 3.0 (bundled with
-// Node 20) copies the session by re-decoding it, client certificate included, through its slow
-// provider decoders: about a quarter of the host's CPU per handshake (perf, bench/mailhost.bench.ts),
-// paid twice per connection (two tickets) for clients that never resume — Misfin sends one request
-// per connection, and this project's browser client offers no PSK. Node cannot resume TLS 1.3
-// from a server-side session cache (its resumeSession hook looks up the legacy session id), so
-// there is no resumption at all now; a client offering an old ticket simply gets a full handshake.
+// No stateless session tickets (RFC 8446 §4.6.1 makes them optional). To seal one, OpenSSL 3.0 (bundled
+// with Node 20) copies the session by re-decoding it, client certificate included, through its slow
+// provider decoders: about a quarter of the host's CPU per handshake (perf, bench/mailhost.bench.ts), paid
+// twice per connection (two tickets) by deliveries that never resume — Misfin sends one request per
+// connection. With this option OpenSSL issues stateful tickets instead (a session id), which resumption.ts
+// serves to GMAP clients from memory.
 const NO_TICKETS = cryptoConstants.SSL_OP_NO_TICKET;
 
 function startsWithIgnoringCase(bytes: Uint8Array, prefix: string): 'yes' | 'no' | 'maybe' {
@@ -56,7 +57,10 @@ function encodeReply(reply: Reply): Uint8Array {
   return Buffer.concat([head, Buffer.from(reply.body, 'utf8')]);
 }
 
-type Decision = { kind: 'wait' } | { kind: 'headDone' } | { kind: 'reply'; reply: Promise<Reply> | Reply };
+type Decision =
+  | { kind: 'wait' }
+  | { kind: 'headDone' }
+  | { kind: 'reply'; reply: Promise<Reply> | Reply; gemini?: boolean };
 
 /** Looks at what has arrived and decides: wait for more, or answer. */
 function decide(
@@ -80,7 +84,7 @@ function decide(
     } catch {
       return { kind: 'reply', reply: { status: 59, meta: 'request is not UTF-8' } };
     }
-    return { kind: 'reply', reply: handleGemini(ctx, line, peer) };
+    return { kind: 'reply', reply: handleGemini(ctx, line, peer), gemini: true };
   }
   try {
     const head = parseRequestHead(buffer);
@@ -106,7 +110,7 @@ function decide(
   }
 }
 
-function serveConnection(ctx: HostContext, socket: TLSSocket): void {
+function serveConnection(ctx: HostContext, socket: TLSSocket, resumption: SessionResumption): void {
   const ip = socket.remoteAddress ?? 'unknown';
   const certificate = peerCertificateDer(socket);
   const peer = certificate ? { ip, certificate } : { ip };
@@ -151,6 +155,8 @@ function serveConnection(ctx: HostContext, socket: TLSSocket): void {
         return { status: 40, meta: 'temporary error' } as Reply;
       })
       .then((reply) => {
+        // An authenticated GMAP client will likely come back: keep its session (resumption.ts).
+        if (decision.gemini && reply.status === 20 && peer.certificate) resumption.promote(socket);
         answered = false;
         answer(reply);
       });
@@ -162,46 +168,90 @@ function serveConnection(ctx: HostContext, socket: TLSSocket): void {
 export interface ListenerOptions {
   /** TLS identity per served host name; the first is used for clients that send no SNI (doc §19 #11). */
   identities: { host: string; keyPem: string; certPem: string }[];
+  /** Session store for TLS 1.3 resumption (default: one hour, 4096 sessions). */
+  resumption?: SessionResumption;
 }
 
-export function createMisfinServer(ctx: HostContext, options: ListenerOptions): Server {
+/** A TLS record is at most 2^14 bytes plus its header; a longer first read is not a ClientHello we read. */
+const FIRST_RECORD_LIMIT = 16384 + 2048 + 5;
+const SESSION_ID_CONTEXT = 'misfin-mailhost';
+
+export function createMisfinServer(ctx: HostContext, options: ListenerOptions): NetServer {
+  const resumption = options.resumption ?? new SessionResumption();
+  const sessionTimeout = Math.max(1, Math.floor(resumption.lifetimeMs / 1000));
   const contexts = new Map<string, SecureContext>();
   for (const identity of options.identities) {
     contexts.set(
       identity.host,
-      createSecureContext({ key: identity.keyPem, cert: identity.certPem, secureOptions: NO_TICKETS }),
+      createSecureContext({
+        key: identity.keyPem,
+        cert: identity.certPem,
+        secureOptions: NO_TICKETS,
+        sessionTimeout,
+      }),
     );
   }
   const fallback = options.identities[0];
   if (!fallback) throw new Error('no domain to serve');
-  const server = createServer(
-    {
-      key: fallback.keyPem,
-      cert: fallback.certPem,
-      requestCert: true,
-      rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
-      secureOptions: NO_TICKETS,
-      handshakeTimeout: ctx.settings.headerTimeoutMs,
-      // Seed 004: several domains behind one listener, each with its own CA, chosen by SNI. With a single
-      // domain there is nothing to choose, and Node's per-handshake SNI round trip is skipped.
-      ...(contexts.size > 1
-        ? {
-            SNICallback: (
-              servername: string,
-              callback: (error: Error | null, context?: SecureContext) => void,
-            ) => callback(null, contexts.get(servername.toLowerCase()) ?? contexts.get(fallback.host)),
-          }
-        : {}),
-    },
-    (socket) => serveConnection(ctx, socket),
-  );
-  server.on('connection', (raw: Socket) => {
+  const tlsServer = () => {
+    const server = createServer(
+      {
+        key: fallback.keyPem,
+        cert: fallback.certPem,
+        requestCert: true,
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.2',
+        secureOptions: NO_TICKETS,
+        // The ticket lifetime OpenSSL announces (RFC 8446 §4.6.1) and checks on resumption.
+        sessionTimeout,
+        // The same for both servers below, so a session of one resumes on the other.
+        sessionIdContext: SESSION_ID_CONTEXT,
+        handshakeTimeout: ctx.settings.headerTimeoutMs,
+        // Seed 004: several domains behind one listener, each with its own CA, chosen by SNI. With a single
+        // domain there is nothing to choose, and Node's per-handshake SNI round trip is skipped.
+        ...(contexts.size > 1
+          ? {
+              SNICallback: (
+                servername: string,
+                callback: (error: Error | null, context?: SecureContext) => void,
+              ) => callback(null, contexts.get(servername.toLowerCase()) ?? contexts.get(fallback.host)),
+            }
+          : {}),
+      },
+      (socket) => serveConnection(ctx, socket, resumption),
+    );
+    server.on('tlsClientError', (_error, socket) => socket.destroy());
+    return server;
+  };
+  // Two TLS servers with the same settings: full handshakes go to one without session hooks (Node would
+  // otherwise parse every ClientHello and wait for JavaScript before going on); a ClientHello offering a
+  // kept session goes to the one that loads it (resumption.ts).
+  const fullHandshakes = tlsServer();
+  const resuming = tlsServer();
+  resumption.attach(resuming);
+  // The TCP listener reads the first TLS record before Node's TLS does, then hands the connection over
+  // ("connection" may be emitted by users to inject connections, node:tls docs).
+  const server = createNetServer((raw: Socket) => {
     const timer = setTimeout(() => raw.destroy(), ctx.settings.totalTimeoutMs);
     raw.once('close', () => clearTimeout(timer));
     raw.on('error', () => undefined);
+    let buffered: Buffer | undefined;
+    const onData = (chunk: Buffer) => {
+      buffered = buffered ? Buffer.concat([buffered, chunk]) : chunk;
+      const hello = readClientHelloPsk(buffered);
+      if (hello === 'need-more' && buffered.length < FIRST_RECORD_LIMIT) return;
+      raw.removeListener('data', onData);
+      raw.pause();
+      raw.unshift(buffered);
+      const resumes =
+        hello !== undefined &&
+        hello !== 'need-more' &&
+        hello.firstIdentity !== undefined &&
+        resumption.offer(hello.legacySessionId, hello.firstIdentity);
+      (resumes ? resuming : fullHandshakes).emit('connection', raw);
+    };
+    raw.on('data', onData);
   });
-  server.on('tlsClientError', (_error, socket) => socket.destroy());
   server.maxConnections = ctx.settings.maxConnections;
   return server;
 }

@@ -66,3 +66,19 @@ export function peerCertificateDer(socket: TLSSocket): Uint8Array | undefined {
   const x509 = socket.getPeerX509Certificate();
   return x509 ? new Uint8Array(x509.raw) : undefined;
 }
+
+const OCTET_STRING = 0x04;
+
+/** The session_id of an encoded OpenSSL SSL_SESSION (4th field); for TLS 1.3 stateful tickets, the ticket. */
+export function sessionIdFromSession(session: Uint8Array): Uint8Array | undefined {
+  const outer = readTlv(session, 0, session.length);
+  if (!outer || outer.tag !== SEQUENCE) return undefined;
+  let offset = outer.valueStart;
+  for (let field = 0; field < 4; field++) {
+    const tlv = readTlv(session, offset, outer.end);
+    if (!tlv) return undefined;
+    if (field === 3) return tlv.tag === OCTET_STRING ? session.subarray(tlv.valueStart, tlv.end) : undefined;
+    offset = tlv.end;
+  }
+  return undefined;
+}

@@ -44,9 +44,22 @@ function messageFileName(id: string, tags: string[]): string {
   return `${id}.${tags.filter((t) => TAG_PATTERN.test(t)).join('+')}.gmi`;
 }
 
+/** Random bytes for ids, drawn from a pool: one randomBytes call per delivery cost more than the rest of the id. */
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+function randomHex4(): string {
+  if (randomOffset + 4 > randomPool.length) {
+    randomPool = randomBytes(4096);
+    randomOffset = 0;
+  }
+  randomOffset += 4;
+  return randomPool.toString('hex', randomOffset - 4, randomOffset);
+}
+
 /** Ids sort by receipt time: 13-digit milliseconds, then random hex so two messages in one ms differ. */
 function newMessageId(now: number): string {
-  return `${String(now).padStart(13, '0')}-${randomBytes(4).toString('hex')}`;
+  return `${String(now).padStart(13, '0')}-${randomHex4()}`;
 }
 
 const MESSAGE_ID = /^\d{13}-[0-9a-f]{8}$/;

@@ -9,6 +9,8 @@ import { build, files, version } from '$service-worker';
 const worker = globalThis as unknown as ServiceWorkerGlobalScope;
 const CACHE = `shell-${version}`;
 const SHELL = ['/', ...build, ...files];
+/** Build output has content hashes in its names, so a cached copy is always the right one. */
+const IMMUTABLE = new Set(build.filter((path) => path.includes('/immutable/')));
 
 worker.addEventListener('install', () => void worker.skipWaiting());
 
@@ -17,6 +19,8 @@ worker.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+      // The page's request starts while the worker boots, instead of after (the first screen waits on it).
+      await worker.registration.navigationPreload?.enable();
       await worker.clients.claim();
     })(),
   );
@@ -39,8 +43,14 @@ worker.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== worker.location.origin) return;
   event.respondWith(
     (async () => {
+      if (IMMUTABLE.has(url.pathname) && (await caches.has(CACHE))) {
+        const cached = await (await caches.open(CACHE)).match(request);
+        if (cached) return cached;
+      }
       try {
-        return await fetch(request);
+        const preloaded =
+          request.mode === 'navigate' ? ((await event.preloadResponse) as Response | undefined) : undefined;
+        return preloaded ?? (await fetch(request));
       } catch (error) {
         // Offline: the shell from the cache, if this browser has one; every route is the same SPA page.
         if (!(await caches.has(CACHE))) throw error;

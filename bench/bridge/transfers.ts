@@ -67,8 +67,11 @@ export async function download(pipe: Pipe, bytes: number, meters: CpuMeter[] = [
   return result;
 }
 
+/** Upload message size: 64 KB by default; BENCH_UP_KB=16 sends TLS-record-sized messages, as the page does. */
+export const uploadMessageBytes = Number(process.env.BENCH_UP_KB ?? 64) * 1024;
+
 export async function upload(pipe: Pipe, bytes: number, meters: CpuMeter[] = []): Promise<TransferResult> {
-  const block = Buffer.alloc(64 * 1024, 0xcd);
+  const block = Buffer.alloc(uploadMessageBytes, 0xcd);
   const result = await measured(bytes, meters, async () => {
     const acked = new Promise<void>((resolve) => pipe.onData(() => resolve()));
     pipe.send(targetRequest('U', bytes / 1024 / 1024));

@@ -1,0 +1,35 @@
+import type { TLSSocket } from 'node:tls';
+import { describe, expect, it } from 'vitest';
+import { SessionResumption } from './resumption';
+
+/** The start of an OpenSSL SSL_SESSION encoding: version, ssl_version, cipher, session_id (ssl_asn1.c). */
+function session(idByte: number): Buffer {
+  const body = [2, 1, 1, 2, 2, 3, 4, 4, 2, 0x13, 0x01, 4, 32, ...new Array<number>(32).fill(idByte)];
+  return Buffer.from([0x30, body.length, ...body]);
+}
+const socketWith = (bytes: Buffer) => ({ getSession: () => bytes }) as unknown as TLSSocket;
+const id = (byte: number) => new Uint8Array(32).fill(byte);
+const legacy = new Uint8Array(32).fill(0xee);
+
+describe('SessionResumption', () => {
+  it('offers only kept, unexpired sessions, and only to clients sending a legacy session id', () => {
+    let now = 1000;
+    const store = new SessionResumption({ lifetimeMs: 60_000, now: () => now });
+    expect(store.offer(legacy, id(1))).toBe(false);
+    store.promote(socketWith(session(1)));
+    expect(store.offer(legacy, id(1))).toBe(true);
+    expect(store.offer(new Uint8Array(0), id(1))).toBe(false);
+    expect(store.offer(legacy, id(2))).toBe(false);
+    now += 60_000;
+    expect(store.offer(legacy, id(1))).toBe(false);
+    expect(store.size).toBe(0);
+  });
+
+  it('is bounded: the oldest session goes first', () => {
+    const store = new SessionResumption({ maxSessions: 2 });
+    for (const byte of [1, 2, 3]) store.promote(socketWith(session(byte)));
+    expect(store.size).toBe(2);
+    expect(store.offer(legacy, id(1))).toBe(false);
+    expect(store.offer(legacy, id(3))).toBe(true);
+  });
+});

@@ -1,0 +1,202 @@
+// TLS 1.3 session resumption on the mail host (mailhost/resumption.ts): a node:tls client resumes a GMAP
+// session and is still the same mailbox; a resumed session never changes who the client is; deliveries
+// work with and without resumption; the certificate read from the session encoding equals OpenSSL's.
+import { X509Certificate } from 'node:crypto';
+import { connect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { peerCertificateFromSession } from '../../mailhost/peer-certificate';
+import { misfinB, type TestIdentity } from '../support/mailhost-client';
+import { addMailboxWithCert, startTestHost, type TestHost } from '../support/mailhost-instance';
+
+interface Exchange {
+  status: number;
+  meta: string;
+  body: string;
+  reused: boolean;
+  version: string | null;
+  /** Every ticket the server sent, in order. */
+  sessions: Buffer[];
+}
+
+function exchange(
+  port: number,
+  request: string,
+  options: { identity?: TestIdentity; session?: Buffer },
+): Promise<Exchange> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port,
+      servername: 'localhost',
+      rejectUnauthorized: false,
+      ...(options.identity ? { key: options.identity.keyPem, cert: options.identity.certPem } : {}),
+      ...(options.session ? { session: options.session } : {}),
+    });
+    const sessions: Buffer[] = [];
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no response in time'));
+    }, 15_000);
+    socket.on('session', (session: Buffer) => sessions.push(session));
+    socket.once('secureConnect', () => socket.write(request));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.once('end', () => {
+      clearTimeout(timer);
+      const reused = socket.isSessionReused();
+      const version = socket.getProtocol();
+      socket.end();
+      // Tickets arrive before the response; give a late 'session' event its turn.
+      setImmediate(() => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const crlf = text.indexOf('\r\n');
+        const match = /^(\d{2}) ?(.*)$/.exec(crlf < 0 ? text : text.slice(0, crlf));
+        if (!match) return reject(new Error(`bad response ${JSON.stringify(text.slice(0, 80))}`));
+        resolve({
+          status: Number(match[1]),
+          meta: match[2]!,
+          body: crlf < 0 ? '' : text.slice(crlf + 2),
+          reused,
+          version,
+          sessions,
+        });
+      });
+    });
+  });
+}
+
+let host: TestHost;
+let alice: TestIdentity;
+let bob: TestIdentity;
+
+beforeAll(async () => {
+  host = await startTestHost('localhost', {
+    setup: async (dir) => {
+      alice = await addMailboxWithCert(dir, 'alice');
+      bob = await addMailboxWithCert(dir, 'bob');
+    },
+  });
+  const delivered = await exchange(host.port, misfinB('alice@localhost', '# hello alice'), { identity: bob });
+  expect(delivered.status).toBe(20);
+});
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+describe('TLS 1.3 resumption for GMAP', () => {
+  it('a resumed connection fetches GMAP as the same mailbox, with the same certificate', async () => {
+    const first = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: alice });
+    expect(first.status).toBe(20);
+    expect(first.version).toBe('TLSv1.3');
+    expect(first.reused).toBe(false);
+    expect(first.sessions.length).toBeGreaterThan(0);
+    const ids = first.body;
+    expect(ids).not.toBe('');
+    // The newest ticket is the one the host keeps (resumption.ts); node:tls offers the session given.
+    const resumed = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', {
+      session: first.sessions.at(-1)!,
+    });
+    expect(resumed.reused).toBe(true);
+    expect(resumed.status).toBe(20);
+    expect(resumed.body).toBe(ids);
+    // And again from the ticket of the resumed connection.
+    const again = await exchange(host.port, `gemini://localhost/msgid/${ids.split(',')[0]}\r\n`, {
+      session: resumed.sessions.at(-1)!,
+    });
+    expect(again.reused).toBe(true);
+    expect(again.status).toBe(20);
+    expect(again.body).toContain('# hello alice');
+  });
+
+  it('a session is bound to its certificate: presenting another one still resumes as the original', async () => {
+    const first = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: alice });
+    expect(first.status).toBe(20);
+    // OpenSSL clients do not send a certificate on resumption; the session's own peer certificate counts.
+    const resumed = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', {
+      identity: bob,
+      session: first.sessions.at(-1)!,
+    });
+    expect(resumed.reused).toBe(true);
+    expect(resumed.status).toBe(20);
+    expect(resumed.body).toBe(first.body); // alice's inbox, never bob's
+    const bobs = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: bob });
+    expect(bobs.status).toBe(20);
+    expect(bobs.body).not.toBe(first.body);
+  });
+
+  it('sessions of deliveries are not kept; a stale or unknown ticket falls back to a full handshake', async () => {
+    const delivery = await exchange(host.port, misfinB('alice@localhost', '# via delivery'), {
+      identity: bob,
+    });
+    expect(delivery.status).toBe(20);
+    const retry = await exchange(host.port, misfinB('alice@localhost', '# second delivery'), {
+      identity: bob,
+      session: delivery.sessions.at(-1)!,
+    });
+    expect(retry.reused).toBe(false);
+    expect(retry.status).toBe(20);
+  });
+
+  it('delivers over a resumed GMAP session as the session certificate', async () => {
+    const first = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: bob });
+    expect(first.status).toBe(20);
+    const resumed = await exchange(host.port, misfinB('alice@localhost', '# resumed delivery'), {
+      session: first.sessions.at(-1)!,
+    });
+    expect(resumed.reused).toBe(true);
+    expect(resumed.status).toBe(20);
+    const inbox = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: alice });
+    const last = inbox.body.split(',').at(-1)!;
+    const message = await exchange(host.port, `gemini://localhost/msgid/${last}\r\n`, { identity: alice });
+    expect(message.body.split('\n')[0]).toBe('bob@localhost bob tester');
+    expect(message.body).toContain('# resumed delivery');
+  });
+});
+
+describe('client certificate from the session encoding', () => {
+  it('equals the certificate OpenSSL reports, and is absent without a client certificate', async () => {
+    const seen: { fromSession?: Buffer; fromOpenSsl?: Buffer; reused: boolean }[] = [];
+    const { createServer } = await import('node:tls');
+    const { readFile } = await import('node:fs/promises');
+    const { constants } = await import('node:crypto');
+    const server = createServer(
+      {
+        key: await readFile(`${host.dataDir}/domains/localhost/ca-key.pem`, 'utf8'),
+        cert: await readFile(`${host.dataDir}/domains/localhost/ca-cert.pem`, 'utf8'),
+        requestCert: true,
+        rejectUnauthorized: false,
+        secureOptions: constants.SSL_OP_NO_TICKET,
+      },
+      (socket) => {
+        const session = socket.getSession();
+        const der = session ? peerCertificateFromSession(session) : undefined;
+        seen.push({
+          ...(der ? { fromSession: Buffer.from(der) } : {}),
+          ...(socket.getPeerX509Certificate() ? { fromOpenSsl: socket.getPeerX509Certificate()!.raw } : {}),
+          reused: socket.isSessionReused(),
+        });
+        socket.end('20 ok\r\n');
+      },
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      await exchange(port, 'x\r\n', { identity: alice });
+      await exchange(port, 'x\r\n', {});
+      expect(seen[0]!.fromSession).toBeDefined();
+      expect(seen[0]!.fromSession!.equals(seen[0]!.fromOpenSsl!)).toBe(true);
+      expect(new X509Certificate(seen[0]!.fromSession!).fingerprint256.replace(/:/g, '').toLowerCase()).toBe(
+        alice.fingerprint,
+      );
+      expect(seen[1]!.fromSession).toBeUndefined();
+      expect(seen[1]!.fromOpenSsl).toBeUndefined();
+    } finally {
+      server.close();
+    }
+  });
+});
