@@ -6,7 +6,7 @@
 // Prints the figures, then as the last line {"bench":"webmail","send_ms":…,"cli_send_ms":…,"sync_1000_s":…}.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { mailboxAddCommand } from '../mailhost/admin';
@@ -17,8 +17,9 @@ import { MemoryHostPinStore, tofuVerifier } from '../src/lib/trust/host-pins';
 import { startWebmailEnv } from '../tests/support/webmail-env';
 import { compose, register, sync } from '../tests/support/webmail-page';
 
-const SENDS = 15;
-const SYNC_COUNT = 1000;
+// Smaller runs while working on one part: WEBMAIL_BENCH_SENDS=5 WEBMAIL_BENCH_SYNC=100 (the JSON then names them).
+const SENDS = Number(process.env.WEBMAIL_BENCH_SENDS ?? 15);
+const SYNC_COUNT = Number(process.env.WEBMAIL_BENCH_SYNC ?? 1000);
 const BUDGET = { send_ms: 15, sync_1000_s: 3 };
 
 /**
@@ -90,6 +91,40 @@ const SYNC_SCRIPT = `async () => {
   return (performance.now() - start) / 1000;
 }`;
 
+// The page's User Timing marks of the last send (src/lib/state/send-marks.ts), in ms after `pressed`; cleared.
+const MARKS_SCRIPT = `() => {
+  const marks = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('misfin-send:'));
+  performance.clearMarks();
+  const pressed = marks.find((m) => m.name === 'misfin-send:pressed');
+  if (!pressed) return {};
+  const out = {};
+  for (const m of marks) {
+    const step = m.name.slice('misfin-send:'.length);
+    const role = typeof m.detail === 'string' ? m.detail : '';
+    const key = role ? step + ' (' + role + ')' : step;
+    if (!(key in out)) out[key] = m.startTime - pressed.startTime;
+  }
+  return out;
+}`;
+
+/** The steps of the last send, ms after Send was pressed. */
+function sendSteps(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(`(${MARKS_SCRIPT})()`) as Promise<Record<string, number>>;
+}
+
+/** Median of each step over several sends; steps in the order of their median. */
+function stepMedians(runs: Record<string, number>[]): string {
+  const keys = new Set(runs.flatMap((r) => Object.keys(r)));
+  const rows = [...keys].map((key) => {
+    const values = runs.flatMap((r) => (key in r ? [r[key] as number] : []));
+    return { key, ms: median(values), n: values.length };
+  });
+  return rows
+    .sort((a, b) => a.ms - b.ms)
+    .map((r) => `    ${r.key.padEnd(24)} ${r.ms.toFixed(1).padStart(7)} ms  (${r.n})`)
+    .join('\n');
+}
+
 /** Presses Send inside the page and resolves with the ms until a new "Delivered to <to>" result appears. */
 function timeSend(page: Page, to: string): Promise<number> {
   return page.evaluate(`(${SEND_SCRIPT})(${JSON.stringify(to)})`) as Promise<number>;
@@ -118,16 +153,28 @@ try {
   // connected ahead to the recipient's host (warm-pool.ts). Cold: Send pressed at once, before that.
   const pageTimes: number[] = [];
   const coldTimes: number[] = [];
+  const warmSteps: Record<string, number>[] = [];
+  const coldSteps: Record<string, number>[] = [];
   for (let i = 0; i <= SENDS; i++) {
     await compose(page, to, `Bench ${i}`, message);
     await page.waitForTimeout(1000);
+    await sendSteps(page);
     const ms = await timeSend(page, to);
-    if (i > 0) pageTimes.push(ms); // the first one warms up the page and the host
+    // The Sent copy and what follows a send finish before the next message is written, as for a person.
+    await page.waitForTimeout(300);
+    const steps = await sendSteps(page);
+    if (i > 0) {
+      // the first one warms up the page and the host
+      pageTimes.push(ms);
+      warmSteps.push(steps);
+    }
   }
   for (let i = 0; i < SENDS; i++) {
     await compose(page, to, `Cold ${i}`, message);
+    await sendSteps(page);
     coldTimes.push(await timeSend(page, to));
     await page.waitForTimeout(300);
+    coldSteps.push(await sendSteps(page));
   }
 
   // --- CLI: the same message, same host, its own identity file ---
@@ -196,7 +243,18 @@ try {
   await Promise.all(Array.from({ length: 16 }, deliver));
   const deliverySeconds = (performance.now() - deliveryStart) / 1000;
 
+  // CPU spent, besides the wall time (the box is shared): the page's main thread, and this process (mail host
+  // and bridge). Less load-sensitive for comparing changes.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskSeconds = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+  const pageCpuBefore = await taskSeconds();
+  const hostCpuBefore = process.cpuUsage();
   const syncSeconds = await timeSync(page);
+  const pageCpu = (await taskSeconds()) - pageCpuBefore;
+  const hostCpuUsage = process.cpuUsage(hostCpuBefore);
+  const hostCpu = (hostCpuUsage.user + hostCpuUsage.system) / 1e6;
   const inbox = await page
     .getByRole('navigation', { name: 'Folders' })
     .getByRole('button', { name: /^Inbox/ })
@@ -209,8 +267,10 @@ try {
     `page send, press Send -> 20 (median of ${pageTimes.length}): ${sendMs.toFixed(1)} ms  [budget ${BUDGET.send_ms} ms]`,
   );
   console.log(`  all: ${pageTimes.map((t) => t.toFixed(1)).join(' ')}`);
+  console.log(`  steps after Send was pressed (median):\n${stepMedians(warmSteps)}`);
   console.log(`page send without connecting ahead (median of ${coldTimes.length}): ${coldMs.toFixed(1)} ms`);
   console.log(`  all: ${coldTimes.map((t) => t.toFixed(1)).join(' ')}`);
+  console.log(`  steps after Send was pressed (median):\n${stepMedians(coldSteps)}`);
   if (cliMs === undefined) console.log(`CLI send FAILED: ${cliFailure}`);
   else {
     console.log(`CLI send, process start -> exit (median of ${cliTimes.length}): ${cliMs.toFixed(1)} ms`);
@@ -223,11 +283,17 @@ try {
     `GMAP sync of ${SYNC_COUNT} new messages in the page: ${syncSeconds.toFixed(2)} s  [budget ${BUDGET.sync_1000_s} s]; folder now: ${inbox}`,
   );
   console.log(
+    `  CPU during the sync: page main thread ${pageCpu.toFixed(2)} s, mail host + bridge ${hostCpu.toFixed(2)} s; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
     JSON.stringify({
       bench: 'webmail',
       send_ms: Number(sendMs.toFixed(2)),
       cli_send_ms: cliMs === undefined ? null : Number(cliMs.toFixed(2)),
       sync_1000_s: Number(syncSeconds.toFixed(3)),
+      ...(SENDS !== 15 || SYNC_COUNT !== 1000 ? { sends: SENDS, sync_count: SYNC_COUNT } : {}),
       send_cold_ms: Number(coldMs.toFixed(2)),
     }),
   );

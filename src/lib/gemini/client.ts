@@ -40,7 +40,8 @@ export async function geminiRequest(options: GeminiRequestOptions): Promise<Gemi
     const bytes = await connection.readAll(HEADER_MAX + options.maxBodyBytes);
     return { ...parseGeminiResponse(bytes, options.maxBodyBytes), server: connection.server };
   } finally {
-    await connection.close().catch(() => undefined);
+    // Not awaited: our close_notify needs no answer, and the caller has what it came for.
+    void connection.close().catch(() => undefined);
   }
 }
 

@@ -50,6 +50,7 @@ export async function misfinExchange(
       buffer = next;
     }
   } finally {
-    await connection.close().catch(() => undefined);
+    // Not awaited: our close_notify needs no answer, and the caller has what it came for.
+    void connection.close().catch(() => undefined);
   }
 }

@@ -5,10 +5,17 @@ import { forwardSubject, makeReply } from '../misfin/reply';
 import { requestBudget, type RequestBudget } from '../misfin/request';
 import type { DraftRecord, MessageRecord } from '../store';
 import { routeAddress, splitRecipients } from './routing';
+import { GmapClient } from '../gemini/gmap-client';
+import { DraftCopies, type DraftCopyContext } from './draft-copies';
+import { describeFailure } from './host-keys.svelte';
+import { markSend } from './send-marks';
 import type { Webmail } from './webmail.svelte';
 
 const AUTOSAVE_MS = 800;
 const PRECONNECT_DELAY_MS = 300;
+const FORM_CLEAR_WAIT_MS = 100;
+/** The host copy of a draft (draft-copies.ts) follows the local save once typing has paused this long. */
+const DRAFT_COPY_DELAY_MS = 3_000;
 
 /** Compose: To (several addresses), Subject (sent as the first heading), body, a live byte budget, drafts. */
 export class Composer {
@@ -36,8 +43,37 @@ export class Composer {
 
   #timer: ReturnType<typeof setTimeout> | undefined;
   #preconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Send pressed and the requests not yet out: a second press is ignored. */
+  #sending = false;
+
+  /** Copies of the drafts in the owner's GMAP mailbox (draft-copies.ts). */
+  readonly #copies = new DraftCopies(() => this.#copyContext(), DRAFT_COPY_DELAY_MS);
 
   constructor(private readonly app: Webmail) {}
+
+  #copyContext(): DraftCopyContext | undefined {
+    const identity = this.app.current;
+    // A self-signed identity has no mailbox to keep copies in.
+    if (!identity || identity.origin === 'self-signed') return undefined;
+    const open = this.app.net.opener(identity);
+    const settings = this.app.store.settings;
+    return {
+      open,
+      gmap: new GmapClient({ open, server: { host: identity.host, port: identity.port } }),
+      gmapAddress: routeAddress(`gmap@${identity.host}:${identity.port}`, this.app.homes),
+      ids: {
+        get: (key) => settings.get<string | undefined>(key, undefined),
+        set: (key, id) => settings.set(key, id),
+      },
+    };
+  }
+
+  /** The draft as it goes to the host: the To line kept even for one recipient, when every address is valid. */
+  #draftMail(): OutgoingMail {
+    const mail = { ...this.mail };
+    if (this.recipients.length > 0 && this.problems.length === 0) mail.recipients = this.recipients;
+    return mail;
+  }
 
   #addressProblems(): string[] {
     const out: string[] = [];
@@ -191,13 +227,17 @@ export class Composer {
       body: this.body,
       updatedAt: Date.now(),
     });
+    this.#copies.schedule(this.draftId, this.#draftMail());
     this.status = text.compose.draftSaved;
     await this.loadDrafts(owner);
   }
 
   async discard(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
-    if (this.draftId) await this.app.store.drafts.delete(this.draftId);
+    if (this.draftId) {
+      await this.app.store.drafts.delete(this.draftId);
+      void this.#copies.remove(this.draftId);
+    }
     this.clear();
     if (this.app.currentAddress) await this.loadDrafts(this.app.currentAddress);
     this.app.view = 'mail';
@@ -205,6 +245,7 @@ export class Composer {
 
   /** Refuses over the limit (bp §1: prompt, never split); otherwise hands the mail to the outbox. */
   async send(): Promise<void> {
+    markSend('pressed');
     const owner = this.app.current;
     if (!owner) return;
     if (this.recipients.length === 0) {
@@ -216,13 +257,46 @@ export class Composer {
       return;
     }
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#sending) return;
+    // A copy still waiting would only be removed again.
+    if (this.draftId) this.#copies.cancel(this.draftId);
+    this.#sending = true;
     const mail = this.mail;
     const recipients = this.recipients;
     const draftId = this.draftId;
+    const { stored, departed, done } = this.app.outbox.enqueue(
+      owner.address,
+      recipients,
+      mail,
+      owner.origin !== 'self-signed',
+    );
+    // The form empties once the requests are out (over warm connections, a few ms) or after
+    // FORM_CLEAR_WAIT_MS at most: a redraw earlier would hold up the outbox write's answer and the request on
+    // this page's one thread (issue 7, Send -> 20).
+    const departedOrLater = Promise.race([
+      departed,
+      new Promise<void>((resolve) => setTimeout(resolve, FORM_CLEAR_WAIT_MS)),
+    ]);
+    let failure: string | undefined;
+    try {
+      await stored;
+    } catch (error) {
+      // Not in the outbox, so not sent either (the request waits for the write); the draft stays.
+      failure = describeFailure(error);
+    }
+    await departedOrLater;
+    this.#sending = false;
+    if (failure !== undefined) {
+      this.status = failure;
+      await done;
+      return;
+    }
     this.clear();
     this.status = text.compose.queued;
     if (draftId) await this.app.store.drafts.delete(draftId);
     await this.loadDrafts(owner.address);
-    await this.app.outbox.enqueue(owner.address, recipients, mail, owner.origin !== 'self-signed');
+    await done;
+    // The host copy of the draft goes last: its GMAP requests must not compete with the send.
+    if (draftId) await this.#copies.remove(draftId);
   }
 }

@@ -110,6 +110,25 @@ export class ContactBook {
     await this.load();
   }
 
+  /**
+   * A permanent redirect (31, "use it for all future mail") the user confirmed, and the new address answered
+   * 20 with `fingerprint`: the contact now lives at the new address, keeping its name. The old entry goes;
+   * the new one is recorded as first use of that mailbox (its key is a different mailbox's). A conflict at
+   * the new address is left for the user, like any other.
+   */
+  async moveContact(fromRaw: string, toRaw: string, fingerprint: string): Promise<boolean> {
+    const from = displayAddress(parseAddress(fromRaw));
+    const to = displayAddress(parseAddress(toRaw));
+    const old = await this.app.store.contacts.get(from);
+    const accepted = await this.record(to, fingerprint, 'first-use', old?.displayName);
+    if (accepted && old && from !== to) {
+      await this.app.store.contacts.delete(from);
+      this.conflicts = this.conflicts.filter((c) => c.address !== from);
+      await this.load();
+    }
+    return accepted;
+  }
+
   async markVerified(address: string): Promise<void> {
     const known = await this.app.store.contacts.get(address);
     if (!known) return;

@@ -16,6 +16,7 @@ export class HostKeys {
 
   async remove(host: string, port: number): Promise<void> {
     await this.app.store.hostPins.delete(host, port);
+    this.app.net.forgetSessions();
     await this.load();
   }
 
@@ -49,6 +50,7 @@ export class HostKeys {
       lastSeen: now,
     });
     this.problem = undefined;
+    this.app.net.forgetSessions();
     await this.load();
   }
 

@@ -15,6 +15,8 @@ import type { Webmail } from './webmail.svelte';
 /** GMAP requests in flight at once: each is its own TLS connection (design §3). */
 export const LIST_CONNECTIONS = 6;
 export const FETCH_CONNECTIONS = 12;
+/** How often the sync progress bar moves. */
+const PROGRESS_EVERY_MS = 200;
 /** Messages written to IndexedDB per transaction during a long sync. */
 const BATCH = 100;
 /** Rows of the message list drawn once the mailbox is loaded, and added by "Show more". */
@@ -143,17 +145,37 @@ export class Mailbox {
       const tags = ['', ...SYNC_TAGS];
       const lists = await runPool(tags, LIST_CONNECTIONS, (tag) => client.listIds(tag));
       const pending = await this.app.store.tagQueue.listFor(owner);
-      const plan = planSync(listsByTag(tags, lists), localTags(this.messages), pending);
+      const byTag = listsByTag(tags, lists);
+      const plan = planSync(byTag, localTags(this.messages), pending);
+      // A draft is replaced on the host under the same id (MGID, protocol doc §15), so ids alone do not show
+      // an edit: the Drafts folder (a handful of messages) is fetched again on every sync.
+      // A local lookup table, never rendered.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      const toFetch = new Set(plan.fetch);
+      for (const id of byTag.get(GMAP_TAGS.drafts) ?? []) {
+        if (!toFetch.has(id) && plan.tags.has(id)) {
+          toFetch.add(id);
+          plan.fetch.push(id);
+        }
+      }
 
       this.progress = { done: 0, total: plan.fetch.length };
       let batch: MessageRecord[] = [];
       const fetched: MessageRecord[] = [];
+      let done = 0;
+      let shownAt = performance.now();
       await runPool(plan.fetch, FETCH_CONNECTIONS, async (id) => {
         const raw = await client.fetchRaw(id);
         const record = toMessageRecord(owner, id, raw, plan.tags.get(id) ?? []);
         batch.push(record);
         fetched.push(record);
-        this.progress = { done: this.progress.done + 1, total: this.progress.total };
+        done++;
+        // The bar moves at most every PROGRESS_EVERY_MS: a redraw per message would cost a long sync dearly.
+        const now = performance.now();
+        if (now - shownAt >= PROGRESS_EVERY_MS) {
+          shownAt = now;
+          this.progress = { done, total: plan.fetch.length };
+        }
         if (batch.length >= BATCH) {
           const full = batch;
           batch = [];
@@ -161,8 +183,9 @@ export class Mailbox {
         }
       });
       await this.app.store.messages.putMany(batch);
+      this.progress = { done, total: plan.fetch.length };
       const retagged = this.messages
-        .filter((m) => plan.retag.has(m.id))
+        .filter((m) => plan.retag.has(m.id) && !toFetch.has(m.id))
         .map((m) => ({ ...m, tags: plan.retag.get(m.id) ?? m.tags }));
       await this.app.store.messages.putMany(retagged);
       await this.app.store.messages.deleteMany(owner, plan.remove);

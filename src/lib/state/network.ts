@@ -1,7 +1,10 @@
 import type { OpenTls } from '../misfin/connect';
-import { connectTls, type TlsConnection } from '../tls/client';
+import { connectTls, type TlsConnection, type VerifyServer } from '../tls/client';
+import { MemorySessionCache } from '../tls/session-cache';
 import { connectWebSocket } from '../tls/websocket-transport';
 import { tofuVerifier, type HostPinStore } from '../trust/host-pins';
+import { CachedPinStore } from './pin-cache';
+import { readAhead } from './read-ahead';
 import { WarmPool } from './warm-pool';
 
 /** What TLS client authentication presents: the stored certificate chain and its non-extractable key. */
@@ -33,18 +36,42 @@ export function normaliseBridgeUrl(input: string): string {
 const CONNECT_TIMEOUT_MS = 10_000;
 /** A connection opened ahead of a send is closed unused after this long. */
 const WARM_TTL_MS = 15_000;
+/**
+ * A warm connection is read from while it waits (read-ahead.ts), and every TLS wait has this limit: it must
+ * outlast the time in the pool, or an idle warm connection would time out before its request.
+ */
+const WARM_TIMEOUT_MS = WARM_TTL_MS + CONNECT_TIMEOUT_MS;
+/**
+ * Tickets kept per host and identity: a sync runs FETCH_CONNECTIONS handshakes at once, each taking one
+ * ticket (single use, RFC 8446 §C.4) and bringing back the server's new ones.
+ */
+const SESSION_TICKETS_PER_HOST = 32;
 
 /**
  * Opens the TLS connections the library clients use (`open` in misfin/connect.ts), through the bridge: the bridge carries only ciphertext, the handshake and
  * the host-key check (TOFU pins, design §4) run here in the page.
  */
 export class Network {
+  /** The pins, read once and kept in memory (pin-cache.ts): every handshake checks them. */
+  readonly #pins: CachedPinStore;
+  readonly #verifyServer: VerifyServer;
+
   constructor(
-    private readonly pins: HostPinStore,
+    pins: HostPinStore,
     private readonly bridgeUrl: () => string,
-  ) {}
+  ) {
+    this.#pins = new CachedPinStore(pins);
+    this.#verifyServer = tofuVerifier(this.#pins);
+  }
 
   readonly #warm = new WarmPool<TlsConnection>(WARM_TTL_MS);
+  /**
+   * TLS 1.3 session tickets (RFC 8446 §4.6.1) for resuming connections to a host: a sync makes one connection
+   * per GMAP request (design §3 "should resume TLS sessions"). Memory only, one per page, never persisted;
+   * keyed by host, port and the identity's fingerprint, because a resumed session keeps the original client
+   * authentication; emptied whenever the identity changes or the page locks (forgetSessions).
+   */
+  readonly #sessions = new MemorySessionCache({ perKey: SESSION_TICKETS_PER_HOST });
 
   #key(host: string, port: number, identity?: NetIdentity): string {
     return `${host}:${port}:${identity?.fingerprint ?? ''}`;
@@ -52,15 +79,41 @@ export class Network {
 
   /** Opens `count` connections to host:port ahead of the requests that will use them (warm-pool.ts). */
   preconnect(host: string, port: number, identity: NetIdentity | undefined, count: number): void {
-    this.#warm.fill(this.#key(host, port, identity), count, () => this.open(host, port, identity));
+    this.#warm.fill(this.#key(host, port, identity), count, async () =>
+      readAhead(await this.open(host, port, identity, WARM_TIMEOUT_MS)),
+    );
   }
 
-  /** Closes every warm connection (the identity changed). */
+  /**
+   * Closes every warm connection and forgets every session ticket: called when the identity changes, the
+   * page locks or the user signs out.
+   */
   dropWarm(): void {
     this.#warm.clear();
+    this.forgetSessions();
   }
 
-  async open(host: string, port: number, identity?: NetIdentity): Promise<TlsConnection> {
+  /**
+   * Forgets every session ticket and the pins held in memory. Called when a host pin was removed or replaced
+   * in the store: the next handshake reads the pins again, and a resumed session (which skips the
+   * certificate) cannot bypass the new pin with a ticket from before.
+   */
+  forgetSessions(): void {
+    this.#sessions.clear();
+    this.#pins.forget();
+  }
+
+  async open(
+    host: string,
+    port: number,
+    identity?: NetIdentity,
+    timeoutMs = CONNECT_TIMEOUT_MS,
+  ): Promise<TlsConnection> {
+    // An identity without a fingerprint cannot be told apart from another: no resumption for it.
+    const sessionKey =
+      identity && !identity.fingerprint
+        ? undefined
+        : `${host}:${port}:${identity?.fingerprint ?? 'anonymous'}`;
     const transport = await connectWebSocket(this.bridgeUrl(), host, port, { timeoutMs: CONNECT_TIMEOUT_MS });
     try {
       return await connectTls(transport, {
@@ -70,8 +123,17 @@ export class Network {
           certificateChain: identity.certificateChain,
           privateKey: identity.privateKey,
         },
-        verifyServer: tofuVerifier(this.pins),
-        timeoutMs: CONNECT_TIMEOUT_MS,
+        verifyServer: this.#verifyServer,
+        timeoutMs,
+        ...(sessionKey === undefined
+          ? {}
+          : {
+              resumption: { cache: this.#sessions, key: sessionKey },
+              // A non-empty legacy_session_id (middlebox compatibility mode, RFC 8446 §D.4): the mail host
+              // looks a resumption up by it (Node asks for a session by that id, mailhost/resumption.ts), so
+              // with an empty one no ticket is ever accepted.
+              legacySessionId: crypto.getRandomValues(new Uint8Array(32)),
+            }),
       });
     } catch (error) {
       transport.close();
@@ -93,16 +155,16 @@ export class Network {
     host: string,
     port: number,
     identity: NetIdentity | undefined,
-    work: (open: OpenTls) => Promise<T>,
+    work: (open: OpenTls, warm: boolean) => Promise<T>,
   ): Promise<T> {
     const warm = this.#warm.take(this.#key(host, port, identity));
     if (warm) {
       try {
-        return await work(() => warm);
+        return await work(() => warm, true);
       } catch {
         // fall through to a fresh connection
       }
     }
-    return work(this.opener(identity));
+    return work(this.opener(identity), false);
   }
 }

@@ -4,9 +4,11 @@ import type { OutgoingMail } from '../misfin/gemmail-format';
 import type { MisfinResponse } from '../misfin/response';
 import { sendMessage } from '../misfin/send';
 import type { OutboxRecord } from '../store';
+import type { TlsConnection } from '../tls/client';
 import { describeFailure } from './host-keys.svelte';
 import { decide, dueItems } from './outbox-policy';
 import { displayAddress, routeAddress } from './routing';
+import { markSend } from './send-marks';
 import type { Webmail } from './webmail.svelte';
 
 export interface DeliveryResult {
@@ -39,6 +41,12 @@ export class Outbox {
   // Bookkeeping only (which sends are in flight), never rendered.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #running = new Set<string>();
+  /** Record id -> the address a confirmed 31 moved away from, until the new address answers 20. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #moves = new Map<string, string>();
+  /** Ids delivered or discarded, so a late #show does not bring them back. Bookkeeping only. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #gone = new Set<string>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly app: Webmail) {}
@@ -62,18 +70,28 @@ export class Outbox {
     this.#timer = undefined;
   }
 
-  /** Queues `mail` to every recipient plus the Sent copy to gmap@HOST, then sends at once. */
-  async enqueue(
+  /**
+   * Queues `mail` to every recipient plus the Sent copy to gmap@HOST and sends at once. `stored` resolves when
+   * every record is durable, `departed` when every recipient's request has been written (or its attempt
+   * ended), `done` when every attempt has ended.
+   *
+   * The records are written in state `sending` (a reload resends them: processDue treats `sending` as
+   * queued) while the connections are being made, and each request waits for its record's write before its
+   * first byte goes out: the outbox guarantee costs no extra round trip. Nothing is redrawn until the
+   * requests are out (the outbox list grows at `departed`), and the Sent copy goes out after the recipients
+   * have their answers, so it never competes with them for the page or the host.
+   */
+  enqueue(
     owner: string,
     recipients: string[],
     mail: OutgoingMail,
     withSentCopy: boolean,
-  ): Promise<void> {
+  ): { stored: Promise<void>; departed: Promise<void>; done: Promise<void> } {
     const now = Date.now();
     const base = {
       owner,
       body: mail.body,
-      state: 'queued' as const,
+      state: 'sending' as const,
       attempts: 0,
       nextAttemptAt: now,
       createdAt: now,
@@ -91,21 +109,47 @@ export class Outbox {
       sentCopy: false,
     }));
     const identity = this.app.identities.find((i) => i.address === owner);
-    if (withSentCopy && identity) {
-      // The copy carries the full recipients line so the Sent folder shows who it went to (mailhost API).
-      records.push({
-        ...base,
-        ...extra,
-        recipients: recipients.map((r) => displayAddress(parseAddress(r))),
-        id: crypto.randomUUID(),
-        to: `gmap@${identity.host}:${identity.port}`,
-        sentCopy: true,
-      });
-    }
-    // Stored before any byte leaves, so the outbox survives a reload whatever happens next.
-    await Promise.all(records.map((record) => this.app.store.outbox.put(record)));
-    this.items = [...this.items, ...records];
-    await Promise.all(records.map((r) => this.attempt(r)));
+    const copy: OutboxRecord | undefined =
+      withSentCopy && identity
+        ? {
+            // The copy carries the full recipients line so the Sent folder shows who it went to (mailhost API).
+            ...base,
+            ...extra,
+            recipients: recipients.map((r) => displayAddress(parseAddress(r))),
+            id: crypto.randomUUID(),
+            to: `gmap@${identity.host}:${identity.port}`,
+            sentCopy: true,
+          }
+        : undefined;
+    const all = copy ? [...records, copy] : records;
+    // One write per record, recipients first: IndexedDB commits readwrite transactions on a store in the
+    // order they were made, so the first recipient's record lands first.
+    const writes = all.map((record) => this.app.store.outbox.put(record));
+    const stored = Promise.all(writes).then(() => markSend('stored'));
+    const departures = records.map(() => {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      return { promise, resolve };
+    });
+    const departed = Promise.all(departures.map((d) => d.promise)).then(() => this.#show(all));
+    const done = (async () => {
+      await Promise.all(
+        records.map((record, i) =>
+          this.attempt(record, {
+            durable: writes[i] as Promise<void>,
+            departed: (departures[i] as { resolve: () => void }).resolve,
+          }),
+        ),
+      );
+      if (copy) await this.attempt(copy, { durable: stored, departed: () => undefined });
+    })();
+    return { stored, departed, done };
+  }
+
+  /** Adds new records to the shown list, except those an attempt already settled (#gone). */
+  #show(records: OutboxRecord[]): void {
+    const fresh = records.filter((r) => !this.items.some((i) => i.id === r.id) && !this.#gone.has(r.id));
+    if (fresh.length > 0) this.items = [...this.items, ...fresh];
   }
 
   /**
@@ -127,21 +171,64 @@ export class Outbox {
     if (item) await this.attempt({ ...item, state: 'queued' });
   }
 
-  /** After a 30/31 the user agreed: send to the address the host named. */
+  /**
+   * After a 30/31 the user agreed: send to the address the host named. A 31 means "use it for all future
+   * mail" (spec §2, design §3): once the new address answers 20, the contact moves there (moveContact).
+   */
   async resendToRedirect(id: string): Promise<void> {
     const item = this.items.find((i) => i.id === id);
     if (!item?.redirect) return;
+    if (item.lastStatus === 31 && !item.sentCopy) this.#moves.set(item.id, item.to);
     await this.attempt({ ...item, to: item.redirect, state: 'queued', redirect: undefined });
   }
 
   async discard(id: string): Promise<void> {
     await this.app.store.outbox.delete(id);
+    this.#remove(id);
+  }
+
+  #remove(id: string): void {
+    this.#gone.add(id);
     this.items = this.items.filter((i) => i.id !== id);
   }
 
   async #save(item: OutboxRecord): Promise<void> {
     await this.app.store.outbox.put(item);
-    this.items = this.items.map((i) => (i.id === item.id ? item : i));
+    this.items = this.items.some((i) => i.id === item.id)
+      ? this.items.map((i) => (i.id === item.id ? item : i))
+      : [...this.items, item];
+  }
+
+  /**
+   * The connection once the record's outbox write has landed (closed if that write failed), with `write`
+   * reporting `departed` when the request is out.
+   */
+  async #afterDurable(
+    pending: Promise<TlsConnection>,
+    fresh: { durable: Promise<void>; departed: () => void } | undefined,
+    role: string,
+  ): Promise<TlsConnection> {
+    const connection = await pending;
+    markSend('connected', role);
+    if (!fresh) return connection;
+    try {
+      await fresh.durable;
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    // Delegates everything else (getters included) to the real connection.
+    const reporting: TlsConnection = Object.create(connection) as TlsConnection;
+    Object.defineProperty(reporting, 'write', {
+      value: async (data: Uint8Array) => {
+        try {
+          await connection.write(data);
+        } finally {
+          fresh.departed();
+        }
+      },
+    });
+    return reporting;
   }
 
   #report(item: OutboxRecord, ok: boolean, message: string): void {
@@ -149,7 +236,23 @@ export class Outbox {
     this.results = [result, ...this.results.filter((r) => r.id !== item.id)].slice(0, 50);
   }
 
-  async attempt(item: OutboxRecord): Promise<void> {
+  /**
+   * One delivery attempt. For a record just queued, `fresh.durable` is its outbox write: the connection is
+   * made meanwhile and the request waits for it (a message is in the outbox before it is sent, design §3);
+   * `fresh.departed` is called once the request is written, or the attempt ended without writing it.
+   */
+  async attempt(item: OutboxRecord, fresh?: { durable: Promise<void>; departed: () => void }): Promise<void> {
+    try {
+      await this.#attempt(item, fresh);
+    } finally {
+      fresh?.departed();
+    }
+  }
+
+  async #attempt(
+    item: OutboxRecord,
+    fresh?: { durable: Promise<void>; departed: () => void },
+  ): Promise<void> {
     if (this.#running.has(item.id)) return;
     this.#running.add(item.id);
     const identity = this.app.identities.find((i) => i.address === item.owner);
@@ -166,14 +269,22 @@ export class Outbox {
       }
       // Not awaited: the send should not wait for the disk. IndexedDB runs readwrite transactions on a store
       // in the order they were created, so a later delete or put of this record still lands after this one.
-      void this.#save({ ...item, state: 'sending', attempts });
+      // A record just queued was written as `sending` already.
+      if (!fresh) void this.#save({ ...item, state: 'sending', attempts });
       let response: MisfinResponse | undefined;
       let failure: string | undefined;
+      const role = item.sentCopy ? 'copy' : 'to';
       try {
         const target = routeAddress(item.to, this.app.homes);
-        const sent = await this.app.net.withWarm(target.host, target.port, identity, (open) =>
-          sendMessage({ open, to: target, message: outgoing(item) }),
+        const sent = await this.app.net.withWarm(target.host, target.port, identity, (open, warm) =>
+          sendMessage({
+            open: (host, port) =>
+              this.#afterDurable(open(host, port), fresh, `${role} ${warm ? 'warm' : 'fresh'}`),
+            to: target,
+            message: outgoing(item),
+          }),
         );
+        markSend('answered', role);
         response = sent.response;
       } catch (error) {
         this.app.hostKeys.notice(error);
@@ -188,12 +299,19 @@ export class Outbox {
         lastMessage: undefined as string | undefined,
       };
       if (decision.kind === 'delivered') {
-        await this.app.store.outbox.delete(item.id);
-        this.items = this.items.filter((i) => i.id !== item.id);
         const fingerprint = response?.fingerprint ?? '';
+        // The answer is shown first; the record then leaves the outbox (a reload in between resends it).
         this.#report(item, true, text.outbox.delivered(shown, fingerprint));
+        markSend('shown', role);
+        this.#remove(item.id);
+        await this.app.store.outbox.delete(item.id);
+        const movedFrom = this.#moves.get(item.id);
+        this.#moves.delete(item.id);
         if (!item.sentCopy && fingerprint) {
-          const accepted = await this.app.contacts.record(item.to, fingerprint, 'first-use');
+          const accepted =
+            movedFrom === undefined
+              ? await this.app.contacts.record(item.to, fingerprint, 'first-use')
+              : await this.app.contacts.moveContact(movedFrom, item.to, fingerprint);
           if (!accepted) {
             const conflict = this.app.contacts.conflicts.find(
               (c) => c.address === displayAddress(parseAddress(item.to)),
