@@ -21,6 +21,7 @@ import {
   removeTempDirs,
   type TestCertificate,
 } from '../support/tls-peers';
+import { firstRecordExtensionTypes } from '../../src/lib/tls/vectors/client-hello-extensions';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -87,22 +88,6 @@ function tap(transport: ByteTransport, rewriteFirst?: (bytes: Uint8Array) => Uin
   return { writes, tapped };
 }
 
-/** Extension types of the ClientHello in our first record. */
-function helloExtensions(record: Uint8Array): number[] {
-  const hello = record.subarray(5);
-  let offset = 4 + 2 + 32;
-  offset += 1 + (hello[offset] as number);
-  offset += 2 + (((hello[offset] as number) << 8) | (hello[offset + 1] as number));
-  offset += 1 + (hello[offset] as number);
-  const end = offset + 2 + (((hello[offset] as number) << 8) | (hello[offset + 1] as number));
-  const types: number[] = [];
-  for (offset += 2; offset < end;) {
-    types.push(((hello[offset] as number) << 8) | (hello[offset + 1] as number));
-    offset += 4 + (((hello[offset + 2] as number) << 8) | (hello[offset + 3] as number));
-  }
-  return types;
-}
-
 async function exchange(
   port: number,
   options: Partial<TlsClientOptions>,
@@ -121,7 +106,7 @@ async function exchange(
   await connection.write(encoder.encode('misfin'));
   const reply = decoder.decode(await connection.readAll(1024));
   await connection.close();
-  return { connection, reply, verified, offered: helloExtensions(writes[0] as Uint8Array) };
+  return { connection, reply, verified, offered: firstRecordExtensionTypes(writes[0] as Uint8Array) };
 }
 
 describe('resumption against Node tls (tickets enabled by default)', () => {

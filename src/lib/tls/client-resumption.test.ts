@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { connectTls, MemorySessionCache, TlsError } from './client';
 import type { ResumptionTicket } from './session-cache';
 import type { ByteTransport } from './transport';
+import { firstRecordExtensionTypes } from './vectors/client-hello-extensions';
 
 function closingTransport() {
   const written: Uint8Array[] = [];
@@ -29,22 +30,6 @@ function ticket(now: number): ResumptionTicket {
   };
 }
 
-/** Extension types of the ClientHello in the first record. */
-function helloExtensions(record: Uint8Array): number[] {
-  const hello = record.subarray(5);
-  let offset = 4 + 2 + 32;
-  offset += 1 + (hello[offset] as number);
-  offset += 2 + (((hello[offset] as number) << 8) | (hello[offset + 1] as number));
-  offset += 1 + (hello[offset] as number);
-  const end = offset + 2 + (((hello[offset] as number) << 8) | (hello[offset + 1] as number));
-  const types: number[] = [];
-  for (offset += 2; offset < end;) {
-    types.push(((hello[offset] as number) << 8) | (hello[offset + 1] as number));
-    offset += 4 + (((hello[offset + 2] as number) << 8) | (hello[offset + 3] as number));
-  }
-  return types;
-}
-
 const options = {
   serverName: 'mail.example',
   port: 1958,
@@ -64,7 +49,7 @@ describe('connectTls with resumption', () => {
       resumption: { cache, key: 'mail.example:1958:alice' },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TlsError);
-    const types = helloExtensions(written[0] as Uint8Array);
+    const types = firstRecordExtensionTypes(written[0] as Uint8Array);
     expect(types.at(-1)).toBe(41);
     expect(types).toContain(45);
     // The identity and obfuscated age (1000 ms + 12345 = 0x3421) sit right before the binders (§4.2.11).
@@ -80,7 +65,7 @@ describe('connectTls with resumption', () => {
       ...options,
       resumption: { cache: new MemorySessionCache(), key: 'mail.example:1958:alice' },
     }).catch(() => undefined);
-    const types = helloExtensions(written[0] as Uint8Array);
+    const types = firstRecordExtensionTypes(written[0] as Uint8Array);
     expect(types).toContain(45);
     expect(types).not.toContain(41);
   });
@@ -88,7 +73,7 @@ describe('connectTls with resumption', () => {
   it('sends neither extension without a cache', async () => {
     const { transport, written } = closingTransport();
     await connectTls(transport, options).catch(() => undefined);
-    const types = helloExtensions(written[0] as Uint8Array);
+    const types = firstRecordExtensionTypes(written[0] as Uint8Array);
     expect(types).not.toContain(45);
     expect(types).not.toContain(41);
   });

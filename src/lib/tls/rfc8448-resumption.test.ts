@@ -24,6 +24,7 @@ import {
 } from './vectors/fixed-key-shares';
 import { resumed } from './vectors/rfc8448-resumed';
 import { simple } from './vectors/rfc8448-simple';
+import { clientHelloExtensionTypes } from './vectors/client-hello-extensions';
 
 const suite = cipherSuites[0x1301] as CipherSuite;
 const hex = (bytes: Uint8Array[]) => bytes.map(toHex).join('');
@@ -171,26 +172,11 @@ describe('RFC 8448 §4 resumed handshake', () => {
     const ticket = await ticketFromSection3();
     const { client } = await resumingClient(ticket, ticket.expiresAt);
     const hello = (await client.start()).records[0] as Uint8Array;
-    const types = extensionTypes(hello.subarray(5));
+    const types = clientHelloExtensionTypes(hello.subarray(5));
     expect(types).not.toContain(41);
     expect(types).toContain(45);
   });
 });
-
-/** Extension types of a ClientHello handshake message, in order. */
-function extensionTypes(hello: Uint8Array): number[] {
-  let offset = 4 + 2 + 32;
-  offset += 1 + (hello[offset] as number);
-  offset += 2 + (((hello[offset] as number) << 8) | (hello[offset + 1] as number));
-  offset += 1 + (hello[offset] as number);
-  const end = offset + 2 + (((hello[offset] as number) << 8) | (hello[offset + 1] as number));
-  const types: number[] = [];
-  for (offset += 2; offset < end;) {
-    types.push(((hello[offset] as number) << 8) | (hello[offset + 1] as number));
-    offset += 4 + (((hello[offset + 2] as number) << 8) | (hello[offset + 3] as number));
-  }
-  return types;
-}
 
 function helloRetryRecord(cipherSuite: number, group: number): Uint8Array {
   const hrrRandom = 'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c';
@@ -217,7 +203,7 @@ describe('PSK after a HelloRetryRequest (§4.1.4, §4.2.11.2)', () => {
     const out = await client.feed(retry);
     expect(out.error).toBeUndefined();
     const second = (out.records[0] as Uint8Array).subarray(5);
-    expect(extensionTypes(second).at(-1)).toBe(41);
+    expect(clientHelloExtensionTypes(second).at(-1)).toBe(41);
 
     const subtle = globalThis.crypto.subtle;
     const firstHash = new Uint8Array(await subtle.digest('SHA-256', first as BufferSource));
@@ -244,7 +230,7 @@ describe('PSK after a HelloRetryRequest (§4.1.4, §4.2.11.2)', () => {
     await client.start();
     const out = await client.feed(helloRetryRecord(0x1302, 0x0017));
     expect(out.error).toBeUndefined();
-    const types = extensionTypes((out.records[0] as Uint8Array).subarray(5));
+    const types = clientHelloExtensionTypes((out.records[0] as Uint8Array).subarray(5));
     expect(types).not.toContain(41);
     expect(types).toContain(45);
     expect(client.resumed).toBe(false);
