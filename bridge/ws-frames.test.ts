@@ -158,6 +158,11 @@ describe('FrameDecoder', () => {
         /inside a message/,
       ],
       [clientFrame(Opcode.close, one), 1002, /one byte/],
+      // §5.2: "the minimal number of bytes MUST be used to encode the length".
+      [Buffer.from([0x82, 0xfe, 0, 5, 1, 2, 3, 4]), 1002, /not minimal/],
+      [Buffer.from([0x82, 0xff, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4]), 1002, /not minimal/],
+      // The most significant bit of a 64-bit length must be 0.
+      [Buffer.from([0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4]), 1002, /most significant bit/],
       [clientFrame(Opcode.close, Buffer.from([0x03, 0xed])), 1002, /invalid close code 1005/],
       [clientFrame(Opcode.close, Buffer.from([0x03, 0xe8, 0xff, 0xfe])), 1007, /UTF-8/],
     ];

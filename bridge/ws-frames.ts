@@ -136,11 +136,18 @@ export class FrameDecoder {
     if (length7 === 126) {
       length = this.head.readUInt16BE(2);
       at = 4;
+      // §5.2: "the minimal number of bytes MUST be used to encode the length".
+      if (length < 126) throw new FrameError(CloseCode.protocolError, 'length encoding not minimal');
     } else if (length7 === 127) {
-      // §5.2: the most significant bit must be 0. Anything past 2^32 is far beyond any allowed size anyway.
-      if (this.head.readUInt32BE(2) !== 0) throw new FrameError(CloseCode.messageTooBig, 'message too big');
+      const high = this.head.readUInt32BE(2);
+      // §5.2: the most significant bit must be 0.
+      if (high >= 0x80000000)
+        throw new FrameError(CloseCode.protocolError, 'most significant bit of length set');
+      // Anything past 2^32 is far beyond any allowed size anyway.
+      if (high !== 0) throw new FrameError(CloseCode.messageTooBig, 'message too big');
       length = this.head.readUInt32BE(6);
       at = 10;
+      if (length < 65536) throw new FrameError(CloseCode.protocolError, 'length encoding not minimal');
     }
     this.head.copy(this.key, 0, at, at + 4);
     this.payloadLeft = length;

@@ -2,11 +2,23 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { acceptValue, checkHandshake, switchingProtocols } from './ws-handshake';
 
-function request(method: string, headers: Record<string, string>): IncomingMessage {
-  return { method, headers } as unknown as IncomingMessage;
+function request(
+  method: string,
+  headers: Record<string, string>,
+  options: { httpVersion?: string; repeated?: [string, string][] } = {},
+): IncomingMessage {
+  const rawHeaders = Object.entries(headers).flat();
+  for (const [name, value] of options.repeated ?? []) rawHeaders.push(name, value);
+  return {
+    method,
+    headers,
+    rawHeaders,
+    httpVersion: options.httpVersion ?? '1.1',
+  } as unknown as IncomingMessage;
 }
 
 const good = {
+  host: '127.0.0.1:8080',
   upgrade: 'websocket',
   connection: 'Upgrade',
   'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
@@ -36,6 +48,29 @@ describe('the opening handshake', () => {
       status: 426,
       message: 'unsupported WebSocket version',
       headers: { 'Sec-WebSocket-Version': '13' },
+    });
+  });
+
+  // A request the bridge reads one way and a proxy in front of it another is the root of request
+  // smuggling: anything ambiguous is refused rather than interpreted.
+  it('refuses ambiguous or non-HTTP/1.1 upgrades with 400', () => {
+    expect(checkHandshake(request('GET', good, { httpVersion: '1.0' }))).toMatchObject({ status: 400 });
+    const { host: _host, ...noHost } = good;
+    expect(checkHandshake(request('GET', noHost))).toMatchObject({ status: 400, message: /Host/ });
+    for (const name of ['Host', 'Upgrade', 'Origin', 'Sec-WebSocket-Key', 'Sec-WebSocket-Version']) {
+      const twice = request('GET', { ...good, origin: 'http://127.0.0.1:8080' }, { repeated: [[name, 'x']] });
+      expect(checkHandshake(twice), name).toMatchObject({ status: 400, message: /more than one/ });
+    }
+    expect(checkHandshake(request('GET', { ...good, 'content-length': '5' }))).toMatchObject({ status: 400 });
+    expect(checkHandshake(request('GET', { ...good, 'transfer-encoding': 'chunked' }))).toMatchObject({
+      status: 400,
+    });
+    expect(checkHandshake(request('GET', { ...good, 'content-length': '0' }))).toMatchObject({ ok: true });
+    expect(checkHandshake(request('GET', { ...good, connection: 'keep-alive' }))).toMatchObject({
+      status: 400,
+    });
+    expect(checkHandshake(request('GET', { ...good, connection: 'keep-alive, Upgrade' }))).toMatchObject({
+      ok: true,
     });
   });
 });

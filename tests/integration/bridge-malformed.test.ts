@@ -75,6 +75,12 @@ describe('malformed requests', () => {
     expect(await raw(upgrade('/tunnel', good))).toMatch(/^HTTP\/1\.1 400/);
     expect(await raw(upgrade(target, { ...good, Upgrade: 'h2c' }))).toMatch(/^HTTP\/1\.1 400/);
     expect(await raw(upgrade(target, { ...good, Origin: 'null' }))).toMatch(/^HTTP\/1\.1 403/);
+    // Smuggling-shaped requests: a second Host, HTTP/1.0, a body on the upgrade.
+    expect(await raw(upgrade(target, { ...good, host: 'evil.example' }))).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(upgrade(target, good).replace('HTTP/1.1', 'HTTP/1.0'))).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(upgrade(target, { ...good, 'Content-Length': '5' }) + 'abcde')).toMatch(
+      /^HTTP\/1\.1 400/,
+    );
     expect(await raw('POST /tunnel HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n')).toMatch(
       /^HTTP\/1\.1 426/,
     );
