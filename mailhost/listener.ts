@@ -233,13 +233,32 @@ export function createMisfinServer(ctx: HostContext, options: ListenerOptions): 
   // ("connection" may be emitted by users to inject connections, node:tls docs).
   const server = createNetServer((raw: Socket) => {
     const timer = setTimeout(() => raw.destroy(), ctx.settings.totalTimeoutMs);
-    raw.once('close', () => clearTimeout(timer));
+    // The first record is part of the request's head: a client that dribbles it or stops halfway is cut off
+    // at the header timeout (bp §3), after which Node's handshakeTimeout takes over.
+    const firstRecordTimer = setTimeout(() => raw.destroy(), ctx.settings.headerTimeoutMs);
+    raw.once('close', () => {
+      clearTimeout(timer);
+      clearTimeout(firstRecordTimer);
+    });
     raw.on('error', () => undefined);
-    let buffered: Buffer | undefined;
+    // Reads are gathered and only joined once the record can be complete (its header says how long it is),
+    // so a client sending one byte per packet costs a comparison per read, not a copy of all it sent so far.
+    let chunks: Buffer[] = [];
+    let length = 0;
+    let needed = 5;
     const onData = (chunk: Buffer) => {
-      buffered = buffered ? Buffer.concat([buffered, chunk]) : chunk;
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length < needed) return;
+      const buffered = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+      chunks = [buffered];
       const hello = readClientHelloPsk(buffered);
-      if (hello === 'need-more' && buffered.length < FIRST_RECORD_LIMIT) return;
+      if (hello === 'need-more') {
+        needed = Math.min(5 + buffered.readUInt16BE(3), FIRST_RECORD_LIMIT);
+        if (length < needed) return;
+      }
+      clearTimeout(firstRecordTimer);
+      chunks = [];
       raw.removeListener('data', onData);
       raw.pause();
       raw.unshift(buffered);

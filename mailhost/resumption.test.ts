@@ -1,4 +1,5 @@
-import type { TLSSocket } from 'node:tls';
+import { EventEmitter } from 'node:events';
+import type { Server, TLSSocket } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { SessionResumption } from './resumption';
 
@@ -31,5 +32,30 @@ describe('SessionResumption', () => {
     expect(store.size).toBe(2);
     expect(store.offer(legacy, id(1))).toBe(false);
     expect(store.offer(legacy, id(3))).toBe(true);
+  });
+
+  // The legacy_session_id is the client's choice, and Node asks for a session by it alone: two connections
+  // naming the same one must not get each other's session (the one asked for second would be loaded for the
+  // first, whose binder then fails: a failed handshake instead of a resumed or a full one).
+  it('keeps the first mapping of a legacy session id; a conflicting later offer gets a full handshake', () => {
+    const store = new SessionResumption();
+    const server = new EventEmitter();
+    store.attach(server as unknown as Server);
+    const loaded = (legacyId: Uint8Array) => {
+      let result: Buffer | undefined;
+      server.emit('resumeSession', Buffer.from(legacyId), (_error: Error | null, found?: Buffer) => {
+        result = found;
+      });
+      return result;
+    };
+    store.promote(socketWith(session(1)));
+    store.promote(socketWith(session(2)));
+    expect(store.offer(legacy, id(1))).toBe(true); // the victim's connection
+    expect(store.offer(legacy, id(2))).toBe(false); // another client naming the same legacy id
+    expect(loaded(legacy)).toEqual(session(1));
+    expect(loaded(legacy)).toBeUndefined();
+    // Once the first has been looked up, the legacy id is free again.
+    expect(store.offer(legacy, id(2))).toBe(true);
+    expect(loaded(legacy)).toEqual(session(2));
   });
 });

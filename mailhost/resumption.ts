@@ -80,7 +80,13 @@ export class SessionResumption {
     if (legacySessionId.length === 0 || identity.length !== 32) return false; // OpenSSL session ids: 32 bytes
     const key = hex(identity);
     if (this.lookup(key) === undefined) return false;
-    this.offered.set(hex(legacySessionId), key);
+    const legacyKey = hex(legacySessionId);
+    // The client picks the legacy id and Node asks by it alone: a second connection naming the same one with
+    // another identity would have its session loaded for the first. The first keeps it; this one gets a full
+    // handshake.
+    const earlier = this.offered.get(legacyKey);
+    if (earlier !== undefined && earlier !== key) return false;
+    this.offered.set(legacyKey, key);
     return true;
   }
 
