@@ -11,7 +11,7 @@ import { parseRequest, parseRequestHead } from '../src/lib/misfin/request-parser
 import { formatResponse } from '../src/lib/misfin/response';
 import type { HostContext, Reply } from './context';
 import { handleDelivery } from './delivery';
-import { GEMINI_URL_LIMIT } from './gemini-request';
+import { GEMINI_URL_LIMIT, parseGeminiUrl } from './gemini-request';
 import { handleGemini } from './gmap';
 import { peerCertificateDer } from './peer-certificate';
 import { readClientHelloPsk } from './client-hello-psk';
@@ -60,7 +60,20 @@ function encodeReply(reply: Reply): Uint8Array {
 type Decision =
   | { kind: 'wait' }
   | { kind: 'headDone' }
-  | { kind: 'reply'; reply: Promise<Reply> | Reply; gemini?: boolean };
+  | { kind: 'reply'; reply: Promise<Reply> | Reply; authenticatedGmap?: boolean };
+
+/**
+ * Registration is the one GMAP route answered before the certificate is checked (gmap.ts): its 20 says
+ * nothing about who the client is, so its session must not be kept for resumption.
+ */
+function isRegistration(line: string): boolean {
+  try {
+    const { segments } = parseGeminiUrl(line);
+    return segments.length === 1 && segments[0] === 'register';
+  } catch {
+    return false;
+  }
+}
 
 /** Looks at what has arrived and decides: wait for more, or answer. */
 function decide(
@@ -84,7 +97,11 @@ function decide(
     } catch {
       return { kind: 'reply', reply: { status: 59, meta: 'request is not UTF-8' } };
     }
-    return { kind: 'reply', reply: handleGemini(ctx, line, peer), gemini: true };
+    return {
+      kind: 'reply',
+      reply: handleGemini(ctx, line, peer),
+      authenticatedGmap: peer.certificate !== undefined && !isRegistration(line),
+    };
   }
   try {
     const head = parseRequestHead(buffer);
@@ -156,7 +173,8 @@ function serveConnection(ctx: HostContext, socket: TLSSocket, resumption: Sessio
       })
       .then((reply) => {
         // An authenticated GMAP client will likely come back: keep its session (resumption.ts).
-        if (decision.gemini && reply.status === 20 && peer.certificate) resumption.promote(socket);
+        // Every other GMAP route answers 20 only for a certificate that owns a mailbox here (gmap.ts).
+        if (decision.authenticatedGmap && reply.status === 20) resumption.promote(socket);
         answered = false;
         answer(reply);
       });

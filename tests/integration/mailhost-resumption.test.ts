@@ -5,8 +5,11 @@ import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerCertificateFromSession } from '../../mailhost/peer-certificate';
-import { misfinB, type TestIdentity } from '../support/mailhost-client';
-import { addMailboxWithCert, startTestHost, type TestHost } from '../support/mailhost-instance';
+import { toBase64Url } from '../../src/lib/bytes/base64';
+import { createCsr } from '../../src/lib/identity/csr';
+import { generateIdentityKey } from '../../src/lib/identity/keys';
+import { misfinB, selfSignedIdentity, type TestIdentity } from '../support/mailhost-client';
+import { addMailboxWithCert, invite, startTestHost, type TestHost } from '../support/mailhost-instance';
 
 interface Exchange {
   status: number;
@@ -140,6 +143,23 @@ describe('TLS 1.3 resumption for GMAP', () => {
     });
     expect(retry.reused).toBe(false);
     expect(retry.status).toBe(20);
+  });
+
+  it('a registration (status 20, but no mailbox authenticated) with a client certificate is not kept', async () => {
+    const code = await invite(host.dataDir, 'carol');
+    const key = await generateIdentityKey('ec', { extractable: true });
+    const csr = await createCsr(key, { mailbox: 'carol', displayName: 'carol', host: 'localhost' });
+    const query = new URLSearchParams({ mailbox: 'carol', invite: code, csr: toBase64Url(csr) });
+    const stranger = await selfSignedIdentity('stranger', 'elsewhere.example');
+    const registered = await exchange(host.port, `gemini://localhost/register?${query.toString()}\r\n`, {
+      identity: stranger,
+    });
+    expect(registered.status).toBe(20);
+    const retry = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', {
+      session: registered.sessions.at(-1)!,
+    });
+    expect(retry.reused).toBe(false);
+    expect(retry.status).toBe(60); // a full handshake without a certificate
   });
 
   it('delivers over a resumed GMAP session as the session certificate', async () => {
