@@ -130,12 +130,15 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       res.end('internal error\n');
     });
   };
+  // Node enforces headersTimeout/requestTimeout only when it checks its connections, every 30 s by default:
+  // a client dribbling its request head would keep the socket up to 40 s instead of 10.
+  const http = { connectionsCheckingInterval: 1_000 };
   const server: Server = tls
     ? (createHttpsServer(
-        { cert: options.tls!.cert, key: options.tls!.key },
+        { ...http, cert: options.tls!.cert, key: options.tls!.key },
         handleRequest,
       ) as unknown as Server)
-    : createServer(handleRequest);
+    : createServer(http, handleRequest);
   // A slow client may not hold a connection open by dribbling headers (anchors §5.8: read-header timeout).
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
