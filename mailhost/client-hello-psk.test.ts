@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readClientHelloPsk } from './client-hello-psk';
 
@@ -70,5 +71,44 @@ describe('readClientHelloPsk', () => {
     const truncated = hello([1], [psk]);
     truncated[4] = 50; // record shorter than the handshake it announces
     expect(readClientHelloPsk(truncated)).toBeUndefined();
+  });
+
+  // RFC 8446 §4.2.11: pre_shared_key MUST be the last extension, and identities<7..2^16-1> holds at least
+  // one identity with its obfuscated_ticket_age. Anything else is not read as an offer.
+  it('reads no identity from a pre_shared_key that is not last or holds no identity', () => {
+    const notLast = readClientHelloPsk(hello([1], [psk, [0, 43, 0, 3, 2, 3, 4]]));
+    expect(notLast && notLast !== 'need-more' && notLast.firstIdentity).toBeFalsy();
+    const binders = [0, 33, 32, ...new Array<number>(32).fill(9)];
+    const empty = [0, 41, 0, 2 + binders.length, 0, 0, ...binders];
+    const none = readClientHelloPsk(hello([1], [empty]));
+    expect(none && none !== 'need-more' && none.firstIdentity).toBeFalsy();
+    // An identity whose length runs into the binders: no room left for its obfuscated_ticket_age.
+    const short = [0, 41, 0, 2 + 2 + 32 + binders.length, 0, 34, 0, 32, ...identity, ...binders];
+    const cut = readClientHelloPsk(hello([1], [short]));
+    expect(cut && cut !== 'need-more' && cut.firstIdentity).toBeFalsy();
+  });
+
+  it('never throws and only returns bytes of the record, whatever is mutated or cut', () => {
+    const valid = hello([1, 2, 3], [[0, 43, 0, 3, 2, 3, 4], psk]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        fc.nat(valid.length),
+        (edits, cutAt) => {
+          const bytes = valid.slice();
+          for (const [at, value] of edits) bytes[at] = value;
+          const input = bytes.subarray(0, cutAt);
+          const result = readClientHelloPsk(input);
+          if (result === undefined || result === 'need-more') return;
+          const recordEnd = 5 + ((input[3]! << 8) | input[4]!);
+          for (const part of [result.legacySessionId, result.firstIdentity]) {
+            if (!part) continue;
+            expect(part.buffer).toBe(input.buffer);
+            expect(part.byteOffset + part.length).toBeLessThanOrEqual(input.byteOffset + recordEnd);
+          }
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -55,10 +55,14 @@ export function readClientHelloPsk(bytes: Uint8Array): ClientHelloPsk | 'need-mo
     const length = u16();
     const end = at + length;
     if (end > extensionsEnd) return undefined;
-    if (type === PRE_SHARED_KEY && length >= 4) {
-      at += 2; // identities<7..2^16-1>
-      const identityLength = u16();
-      if (identityLength === 0 || at + identityLength > end) return undefined;
+    if (type === PRE_SHARED_KEY) {
+      // §4.2.11: it MUST be the last extension (a server aborts otherwise, so it is no offer to route).
+      if (end !== extensionsEnd || length < 2) return undefined;
+      const identitiesLength = u16(); // identities<7..2^16-1>
+      const identitiesEnd = at + identitiesLength;
+      if (identitiesLength < 7 || identitiesEnd > end) return undefined;
+      const identityLength = u16(); // identity<1..2^16-1>, then a uint32 obfuscated_ticket_age
+      if (identityLength === 0 || at + identityLength + 4 > identitiesEnd) return undefined;
       return { legacySessionId, firstIdentity: bytes.subarray(at, at + identityLength) };
     }
     at = end;
