@@ -135,7 +135,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const http = { connectionsCheckingInterval: 1_000 };
   const server: Server = tls
     ? (createHttpsServer(
-        { ...http, cert: options.tls!.cert, key: options.tls!.key },
+        // The TLS handshake precedes the request head and gets the same 10 s (node:tls's default: 120 s).
+        { ...http, handshakeTimeout: 10_000, cert: options.tls!.cert, key: options.tls!.key },
         handleRequest,
       ) as unknown as Server)
     : createServer(http, handleRequest);
