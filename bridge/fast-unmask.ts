@@ -20,10 +20,10 @@ export function unmaskInPlace(buffer: Uint8Array, mask: Uint8Array): void {
   for (; i < head; i++) buffer[i]! ^= mask[i & 3]!;
   const words = (length - i) >>> 2;
   if (words > 0) {
-    // The key as one little-endian word, rotated to line up with byte i.
-    const key =
-      (mask[i & 3]! | (mask[(i + 1) & 3]! << 8) | (mask[(i + 2) & 3]! << 16) | (mask[(i + 3) & 3]! << 24)) >>>
-      0;
+    // The key as one word in the machine's own byte order, rotated to line up with byte i.
+    const keyBytes = new Uint8Array(4);
+    for (let k = 0; k < 4; k++) keyBytes[k] = mask[(i + k) & 3]!;
+    const key = new Uint32Array(keyBytes.buffer)[0]!;
     const view = new Uint32Array(buffer.buffer, buffer.byteOffset + i, words);
     for (let k = 0; k < words; k++) view[k]! ^= key;
     i += words * 4;
