@@ -2,6 +2,8 @@
 // clients for the tunnel, and waits that always time out instead of hanging.
 import { createServer, type Server, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
+import type { BridgeOptions } from './options';
+import { startBridge, type RunningBridge } from './server';
 
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -42,6 +44,26 @@ export async function startTcpServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A bridge on 127.0.0.1 whose allowlist lets it reach a fresh loopback TCP server (`onSocket`, default echo);
+ * the bridge's one-line-per-tunnel log goes to `lines`.
+ */
+export async function startBridgeToTcp(
+  onSocket?: (socket: Socket) => void,
+  extra: Partial<BridgeOptions> = {},
+): Promise<{ bridge: RunningBridge; tcp: TcpServer; lines: string[] }> {
+  const tcp = await startTcpServer(onSocket);
+  const lines: string[] = [];
+  const bridge = await startBridge({
+    listen: '127.0.0.1',
+    port: 0,
+    allow: [`127.0.0.1:${tcp.port}`],
+    log: (line) => lines.push(line),
+    ...extra,
+  });
+  return { bridge, tcp, lines };
 }
 
 /** The tunnel URL for a bridge base URL (http/https) and a destination. */

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBridge, type RunningBridge } from '../../bridge/server';
+import type { RunningBridge } from '../../bridge/server';
 import { CloseCode } from '../../bridge/close-codes';
 import {
   closed,
   connectTunnel,
   opened,
   receive,
+  startBridgeToTcp,
   startTcpServer,
   within,
   type TcpServer,
@@ -16,15 +17,7 @@ let tcp: TcpServer | undefined;
 let lines: string[] = [];
 
 async function setUp(onSocket?: Parameters<typeof startTcpServer>[0], extra: object = {}) {
-  tcp = await startTcpServer(onSocket);
-  lines = [];
-  bridge = await startBridge({
-    listen: '127.0.0.1',
-    port: 0,
-    allow: [`127.0.0.1:${tcp.port}`],
-    log: (line) => lines.push(line),
-    ...extra,
-  });
+  ({ bridge, tcp, lines } = await startBridgeToTcp(onSocket, extra));
   return { bridge, tcp };
 }
 

@@ -4,12 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../bridge/close-codes';
-import { startBridge, type RunningBridge } from '../../bridge/server';
+import type { RunningBridge } from '../../bridge/server';
 import {
   closed,
   connectTunnel,
   opened,
   receive,
+  startBridgeToTcp,
   startTcpServer,
   within,
   type TcpServer,
@@ -22,15 +23,7 @@ let lines: string[] = [];
 let rawServer: Server | undefined;
 
 async function setUp(onSocket?: Parameters<typeof startTcpServer>[0], extra: object = {}) {
-  tcp = await startTcpServer(onSocket);
-  lines = [];
-  bridge = await startBridge({
-    listen: '127.0.0.1',
-    port: 0,
-    allow: [`127.0.0.1:${tcp.port}`],
-    log: (line) => lines.push(line),
-    ...extra,
-  });
+  ({ bridge, tcp, lines } = await startBridgeToTcp(onSocket, extra));
   return { bridge, tcp };
 }
 
