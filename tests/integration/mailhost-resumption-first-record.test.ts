@@ -2,12 +2,12 @@
 // client-hello-psk.ts). A client that sends that record slowly or never finishes it is cut off after the
 // header timeout, not the much longer total timeout; a ClientHello cut into one-byte reads still resumes.
 import { connect as connectTcp, createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestIdentity } from '../support/mailhost-client';
+import { rawRequest, type TestIdentity } from '../support/mailhost-client';
 import { addMailboxWithCert, startTestHost, type TestHost } from '../support/mailhost-instance';
 
 const headerTimeoutMs = 1_500;
+const inbox = 'gemini://localhost/tag/Inbox\r\n';
 const totalTimeoutMs = 30_000;
 
 let host: TestHost;
@@ -90,41 +90,6 @@ async function dribblingRelay(slowBytes: number): Promise<{ port: number; close(
   };
 }
 
-function gmap(
-  port: number,
-  options: { identity?: TestIdentity; session?: Buffer },
-): Promise<{ status: string; reused: boolean; sessions: Buffer[] }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({
-      host: '127.0.0.1',
-      port,
-      servername: 'localhost',
-      rejectUnauthorized: false,
-      ...(options.identity ? { key: options.identity.keyPem, cert: options.identity.certPem } : {}),
-      ...(options.session ? { session: options.session } : {}),
-    });
-    const sessions: Buffer[] = [];
-    let text = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('no response in time'));
-    }, 15_000);
-    socket.on('session', (session: Buffer) => sessions.push(session));
-    socket.once('secureConnect', () => socket.write('gemini://localhost/tag/Inbox\r\n'));
-    socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    socket.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    socket.once('end', () => {
-      clearTimeout(timer);
-      const reused = socket.isSessionReused();
-      socket.end();
-      setImmediate(() => resolve({ status: text.slice(0, 2), reused, sessions }));
-    });
-  });
-}
-
 describe('the first TLS record', () => {
   it('a record header promising 16 KB followed by 10 bytes and silence is cut off at the header timeout', async () => {
     const header = Buffer.from([22, 3, 1, 0x40, 0x00]);
@@ -142,12 +107,12 @@ describe('the first TLS record', () => {
     'a ClientHello arriving one byte per read still resumes the kept session',
     { timeout: 30_000 },
     async () => {
-      const first = await gmap(host.port, { identity: alice });
-      expect(first.status).toBe('20');
+      const first = await rawRequest(host.port, inbox, { identity: alice });
+      expect(first.status).toBe(20);
       const relay = await dribblingRelay(700);
       try {
-        const resumed = await gmap(relay.port, { session: first.sessions.at(-1)! });
-        expect(resumed.status).toBe('20');
+        const resumed = await rawRequest(relay.port, inbox, { session: first.sessions.at(-1)! });
+        expect(resumed.status).toBe(20);
         expect(resumed.reused).toBe(true);
       } finally {
         await relay.close();

@@ -2,75 +2,13 @@
 // session and is still the same mailbox; a resumed session never changes who the client is; deliveries
 // work with and without resumption; the certificate read from the session encoding equals OpenSSL's.
 import { X509Certificate } from 'node:crypto';
-import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerCertificateFromSession } from '../../mailhost/peer-certificate';
 import { toBase64Url } from '../../src/lib/bytes/base64';
 import { createCsr } from '../../src/lib/identity/csr';
 import { generateIdentityKey } from '../../src/lib/identity/keys';
-import { misfinB, selfSignedIdentity, type TestIdentity } from '../support/mailhost-client';
+import { misfinB, rawRequest, selfSignedIdentity, type TestIdentity } from '../support/mailhost-client';
 import { addMailboxWithCert, invite, startTestHost, type TestHost } from '../support/mailhost-instance';
-
-interface Exchange {
-  status: number;
-  meta: string;
-  body: string;
-  reused: boolean;
-  version: string | null;
-  /** Every ticket the server sent, in order. */
-  sessions: Buffer[];
-}
-
-function exchange(
-  port: number,
-  request: string,
-  options: { identity?: TestIdentity; session?: Buffer },
-): Promise<Exchange> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({
-      host: '127.0.0.1',
-      port,
-      servername: 'localhost',
-      rejectUnauthorized: false,
-      ...(options.identity ? { key: options.identity.keyPem, cert: options.identity.certPem } : {}),
-      ...(options.session ? { session: options.session } : {}),
-    });
-    const sessions: Buffer[] = [];
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('no response in time'));
-    }, 15_000);
-    socket.on('session', (session: Buffer) => sessions.push(session));
-    socket.once('secureConnect', () => socket.write(request));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    socket.once('end', () => {
-      clearTimeout(timer);
-      const reused = socket.isSessionReused();
-      const version = socket.getProtocol();
-      socket.end();
-      // Tickets arrive before the response; give a late 'session' event its turn.
-      setImmediate(() => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const crlf = text.indexOf('\r\n');
-        const match = /^(\d{2}) ?(.*)$/.exec(crlf < 0 ? text : text.slice(0, crlf));
-        if (!match) return reject(new Error(`bad response ${JSON.stringify(text.slice(0, 80))}`));
-        resolve({
-          status: Number(match[1]),
-          meta: match[2]!,
-          body: crlf < 0 ? '' : text.slice(crlf + 2),
-          reused,
-          version,
-          sessions,
-        });
-      });
-    });
-  });
-}
 
 let host: TestHost;
 let alice: TestIdentity;
@@ -83,7 +21,9 @@ beforeAll(async () => {
       bob = await addMailboxWithCert(dir, 'bob');
     },
   });
-  const delivered = await exchange(host.port, misfinB('alice@localhost', '# hello alice'), { identity: bob });
+  const delivered = await rawRequest(host.port, misfinB('alice@localhost', '# hello alice'), {
+    identity: bob,
+  });
   expect(delivered.status).toBe(20);
 });
 
@@ -93,7 +33,7 @@ afterAll(async () => {
 
 describe('TLS 1.3 resumption for GMAP', () => {
   it('a resumed connection fetches GMAP as the same mailbox, with the same certificate', async () => {
-    const first = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: alice });
+    const first = await rawRequest(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: alice });
     expect(first.status).toBe(20);
     expect(first.version).toBe('TLSv1.3');
     expect(first.reused).toBe(false);
@@ -101,14 +41,14 @@ describe('TLS 1.3 resumption for GMAP', () => {
     const ids = first.body;
     expect(ids).not.toBe('');
     // The newest ticket is the one the host keeps (resumption.ts); node:tls offers the session given.
-    const resumed = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', {
+    const resumed = await rawRequest(host.port, 'gemini://localhost/tag/Inbox\r\n', {
       session: first.sessions.at(-1)!,
     });
     expect(resumed.reused).toBe(true);
     expect(resumed.status).toBe(20);
     expect(resumed.body).toBe(ids);
     // And again from the ticket of the resumed connection.
-    const again = await exchange(host.port, `gemini://localhost/msgid/${ids.split(',')[0]}\r\n`, {
+    const again = await rawRequest(host.port, `gemini://localhost/msgid/${ids.split(',')[0]}\r\n`, {
       session: resumed.sessions.at(-1)!,
     });
     expect(again.reused).toBe(true);
@@ -117,27 +57,27 @@ describe('TLS 1.3 resumption for GMAP', () => {
   });
 
   it('a session is bound to its certificate: presenting another one still resumes as the original', async () => {
-    const first = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: alice });
+    const first = await rawRequest(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: alice });
     expect(first.status).toBe(20);
     // OpenSSL clients do not send a certificate on resumption; the session's own peer certificate counts.
-    const resumed = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', {
+    const resumed = await rawRequest(host.port, 'gemini://localhost/tag/Inbox\r\n', {
       identity: bob,
       session: first.sessions.at(-1)!,
     });
     expect(resumed.reused).toBe(true);
     expect(resumed.status).toBe(20);
     expect(resumed.body).toBe(first.body); // alice's inbox, never bob's
-    const bobs = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: bob });
+    const bobs = await rawRequest(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: bob });
     expect(bobs.status).toBe(20);
     expect(bobs.body).not.toBe(first.body);
   });
 
   it('sessions of deliveries are not kept; a stale or unknown ticket falls back to a full handshake', async () => {
-    const delivery = await exchange(host.port, misfinB('alice@localhost', '# via delivery'), {
+    const delivery = await rawRequest(host.port, misfinB('alice@localhost', '# via delivery'), {
       identity: bob,
     });
     expect(delivery.status).toBe(20);
-    const retry = await exchange(host.port, misfinB('alice@localhost', '# second delivery'), {
+    const retry = await rawRequest(host.port, misfinB('alice@localhost', '# second delivery'), {
       identity: bob,
       session: delivery.sessions.at(-1)!,
     });
@@ -151,11 +91,11 @@ describe('TLS 1.3 resumption for GMAP', () => {
     const csr = await createCsr(key, { mailbox: 'carol', displayName: 'carol', host: 'localhost' });
     const query = new URLSearchParams({ mailbox: 'carol', invite: code, csr: toBase64Url(csr) });
     const stranger = await selfSignedIdentity('stranger', 'elsewhere.example');
-    const registered = await exchange(host.port, `gemini://localhost/register?${query.toString()}\r\n`, {
+    const registered = await rawRequest(host.port, `gemini://localhost/register?${query.toString()}\r\n`, {
       identity: stranger,
     });
     expect(registered.status).toBe(20);
-    const retry = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', {
+    const retry = await rawRequest(host.port, 'gemini://localhost/tag/Inbox\r\n', {
       session: registered.sessions.at(-1)!,
     });
     expect(retry.reused).toBe(false);
@@ -163,16 +103,16 @@ describe('TLS 1.3 resumption for GMAP', () => {
   });
 
   it('delivers over a resumed GMAP session as the session certificate', async () => {
-    const first = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: bob });
+    const first = await rawRequest(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: bob });
     expect(first.status).toBe(20);
-    const resumed = await exchange(host.port, misfinB('alice@localhost', '# resumed delivery'), {
+    const resumed = await rawRequest(host.port, misfinB('alice@localhost', '# resumed delivery'), {
       session: first.sessions.at(-1)!,
     });
     expect(resumed.reused).toBe(true);
     expect(resumed.status).toBe(20);
-    const inbox = await exchange(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: alice });
+    const inbox = await rawRequest(host.port, 'gemini://localhost/tag/Inbox\r\n', { identity: alice });
     const last = inbox.body.split(',').at(-1)!;
-    const message = await exchange(host.port, `gemini://localhost/msgid/${last}\r\n`, { identity: alice });
+    const message = await rawRequest(host.port, `gemini://localhost/msgid/${last}\r\n`, { identity: alice });
     expect(message.body.split('\n')[0]).toBe('bob@localhost bob tester');
     expect(message.body).toContain('# resumed delivery');
   });
@@ -206,8 +146,8 @@ describe('client certificate from the session encoding', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     try {
-      await exchange(port, 'x\r\n', { identity: alice });
-      await exchange(port, 'x\r\n', {});
+      await rawRequest(port, 'x\r\n', { identity: alice });
+      await rawRequest(port, 'x\r\n', {});
       expect(seen[0]!.fromSession).toBeDefined();
       expect(seen[0]!.fromSession!.equals(seen[0]!.fromOpenSsl!)).toBe(true);
       expect(new X509Certificate(seen[0]!.fromSession!).fingerprint256.replace(/:/g, '').toLowerCase()).toBe(

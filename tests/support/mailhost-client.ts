@@ -78,13 +78,18 @@ export interface RawResponse {
   body: string;
   /** The server's certificate fingerprint (SHA-256 of its DER, lowercase hex). */
   serverFingerprint: string;
+  /** Whether the TLS session was resumed from `options.session`. */
+  reused: boolean;
+  version: string | null;
+  /** Every session ticket the server sent, in order (to resume with later). */
+  sessions: Buffer[];
 }
 
 /** One request on a fresh TLS connection to 127.0.0.1:port; reads until the server closes. */
 export function rawRequest(
   port: number,
   request: Uint8Array | string,
-  options: { identity?: TestIdentity; servername?: string; timeoutMs?: number } = {},
+  options: { identity?: TestIdentity; servername?: string; timeoutMs?: number; session?: Buffer } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = connect({
@@ -93,9 +98,12 @@ export function rawRequest(
       rejectUnauthorized: false,
       servername: options.servername ?? 'localhost',
       ...(options.identity ? { key: options.identity.keyPem, cert: options.identity.certPem } : {}),
+      ...(options.session ? { session: options.session } : {}),
     });
     const chunks: Buffer[] = [];
+    const sessions: Buffer[] = [];
     let serverFingerprint = '';
+    socket.on('session', (session: Buffer) => sessions.push(session));
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error('test client: no response in time'));
@@ -111,18 +119,26 @@ export function rawRequest(
     });
     socket.once('end', () => {
       clearTimeout(timer);
+      const reused = socket.isSessionReused();
+      const version = socket.getProtocol();
       socket.end();
-      const text = Buffer.concat(chunks).toString('utf8');
-      const crlf = text.indexOf('\r\n');
-      const line = crlf < 0 ? text : text.slice(0, crlf);
-      const match = /^(\d{2}) ?(.*)$/.exec(line);
-      if (!match)
-        return reject(new Error(`test client: bad response line ${JSON.stringify(line.slice(0, 80))}`));
-      resolve({
-        status: Number(match[1]),
-        meta: match[2]!,
-        body: crlf < 0 ? '' : text.slice(crlf + 2),
-        serverFingerprint,
+      // Tickets arrive before the response; give a late 'session' event its turn.
+      setImmediate(() => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const crlf = text.indexOf('\r\n');
+        const line = crlf < 0 ? text : text.slice(0, crlf);
+        const match = /^(\d{2}) ?(.*)$/.exec(line);
+        if (!match)
+          return reject(new Error(`test client: bad response line ${JSON.stringify(line.slice(0, 80))}`));
+        resolve({
+          status: Number(match[1]),
+          meta: match[2]!,
+          body: crlf < 0 ? '' : text.slice(crlf + 2),
+          serverFingerprint,
+          reused,
+          version,
+          sessions,
+        });
       });
     });
   });
