@@ -3,7 +3,6 @@
 // must report a reused session and the same client certificate. Also: expired tickets and tickets for another
 // key are not offered, a server that no longer knows the ticket gives a full handshake, and a binder we break
 // on purpose is refused by the server.
-import { createServer, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTcp } from '../../src/lib/node/tcp-transport';
 import {
@@ -19,6 +18,7 @@ import {
   makeCertificate,
   normaliseFingerprint,
   removeTempDirs,
+  startNodeTlsServer,
   type TestCertificate,
 } from '../support/tls-peers';
 import { firstRecordExtensionTypes } from '../../src/lib/tls/vectors/client-hello-extensions';
@@ -35,43 +35,6 @@ beforeAll(() => {
   otherClient = makeCertificate('ed25519', 'other-client.test');
 });
 afterAll(() => removeTempDirs());
-
-interface Seen {
-  reused: boolean;
-  fingerprint?: string;
-}
-
-async function startServer() {
-  const seen: Seen[] = [];
-  const clientErrors: Error[] = [];
-  const sockets = new Set<TLSSocket>();
-  const server = createServer(
-    {
-      cert: serverCert.certPem,
-      key: serverCert.keyPem,
-      requestCert: true,
-      rejectUnauthorized: false,
-      minVersion: 'TLSv1.3',
-    },
-    (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-      const peer = socket.getPeerCertificate();
-      seen.push({ reused: socket.isSessionReused(), fingerprint: peer?.fingerprint256 });
-      socket.once('data', (data: Buffer) => socket.end(Buffer.concat([Buffer.from('hello '), data])));
-    },
-  );
-  server.on('tlsClientError', (error) => clientErrors.push(error));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    });
-  return { server, port, seen, clientErrors, close };
-}
 
 /** Records what we send; optionally rewrites the first write (our ClientHello record). */
 function tap(transport: ByteTransport, rewriteFirst?: (bytes: Uint8Array) => Uint8Array) {
@@ -111,7 +74,7 @@ async function exchange(
 
 describe('resumption against Node tls (tickets enabled by default)', () => {
   it('resumes with the same client certificate and round-trips data', async () => {
-    const peer = await startServer();
+    const peer = await startNodeTlsServer(serverCert);
     try {
       const cache = new MemorySessionCache();
       const key = `127.0.0.1:${peer.port}:${clientCert.sha256}`;
@@ -144,7 +107,7 @@ describe('resumption against Node tls (tickets enabled by default)', () => {
   });
 
   it('re-runs the trust callback on resumption: a pin revoked since the ticket refuses the connection', async () => {
-    const peer = await startServer();
+    const peer = await startNodeTlsServer(serverCert);
     try {
       const cache = new MemorySessionCache();
       const key = `127.0.0.1:${peer.port}:${clientCert.sha256}`;
@@ -168,7 +131,7 @@ describe('resumption against Node tls (tickets enabled by default)', () => {
   });
 
   it('does not offer an expired ticket', async () => {
-    const peer = await startServer();
+    const peer = await startNodeTlsServer(serverCert);
     try {
       let now = Date.now();
       const cache = new MemorySessionCache({ clock: () => now });
@@ -185,7 +148,7 @@ describe('resumption against Node tls (tickets enabled by default)', () => {
   });
 
   it('does not use a ticket stored under another key (other client identity)', async () => {
-    const peer = await startServer();
+    const peer = await startNodeTlsServer(serverCert);
     try {
       const cache = new MemorySessionCache();
       const alice = `127.0.0.1:${peer.port}:${clientCert.sha256}`;
@@ -206,7 +169,7 @@ describe('resumption against Node tls (tickets enabled by default)', () => {
   });
 
   it('falls back to a full, fully verified handshake when the server ignores the PSK', async () => {
-    const peer = await startServer();
+    const peer = await startNodeTlsServer(serverCert);
     try {
       const cache = new MemorySessionCache();
       const key = `127.0.0.1:${peer.port}:${clientCert.sha256}`;
@@ -226,7 +189,7 @@ describe('resumption against Node tls (tickets enabled by default)', () => {
   });
 
   it('a binder we corrupt on purpose is refused by the server (sanity)', async () => {
-    const peer = await startServer();
+    const peer = await startNodeTlsServer(serverCert);
     try {
       const cache = new MemorySessionCache();
       const key = `127.0.0.1:${peer.port}:${clientCert.sha256}`;

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import { parsePem } from '../../src/lib/bytes/pem';
 import type { ClientIdentity } from '../../src/lib/tls/client';
 
@@ -91,8 +91,13 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 
 export interface NodeTlsPeer {
   port: number;
+  server: TlsServer;
   /** fingerprint256 of each client certificate, as Node reports it (AB:CD:...). */
   clientFingerprints: string[];
+  /** Each connection: whether Node resumed its session, and the client certificate it saw. */
+  seen: { reused: boolean; fingerprint?: string }[];
+  /** Handshakes Node refused ('tlsClientError'). */
+  clientErrors: Error[];
   close(): Promise<void>;
 }
 
@@ -102,6 +107,8 @@ export async function startNodeTlsServer(
   reply?: (data: Buffer) => Buffer,
 ): Promise<NodeTlsPeer> {
   const clientFingerprints: string[] = [];
+  const seen: NodeTlsPeer['seen'] = [];
+  const clientErrors: Error[] = [];
   const sockets = new Set<TLSSocket>();
   const tlsServer = createTlsServer(
     {
@@ -117,18 +124,22 @@ export async function startNodeTlsServer(
       socket.on('error', () => undefined);
       const peer = socket.getPeerCertificate();
       if (peer && peer.fingerprint256) clientFingerprints.push(peer.fingerprint256);
+      seen.push({ reused: socket.isSessionReused(), fingerprint: peer?.fingerprint256 });
       socket.once('data', (data: Buffer) => {
         socket.end(reply ? reply(data) : Buffer.concat([Buffer.from('hello '), data]));
       });
     },
   );
-  tlsServer.on('tlsClientError', () => undefined);
+  tlsServer.on('tlsClientError', (error) => clientErrors.push(error));
   await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
   const address = tlsServer.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return {
     port: address.port,
+    server: tlsServer,
     clientFingerprints,
+    seen,
+    clientErrors,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
