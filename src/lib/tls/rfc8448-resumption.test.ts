@@ -7,50 +7,22 @@ import { concat } from '../bytes/concat';
 import { fromHex, toHex } from '../bytes/hex';
 import { RecordProtection } from './aead';
 import { cipherSuites, type CipherSuite } from './cipher-suites';
-import { TlsClientCore, type TlsCoreOptions } from './connection';
 import { encodeHandshake } from './handshake-framing';
 import { defaultKeyShares } from './key-share';
 import type { ResumptionTicket } from './session-cache';
-import type { ServerCertificateInfo } from './types';
-import {
-  fixedKeyShares,
-  fixedRandom,
-  orderedHook,
-  rfcAllGroups,
-  rfcCipherSuites,
-  rfcExtras,
-  rfcSignatureAlgorithms,
-  x25519Share,
-} from './vectors/fixed-key-shares';
+import { fixedKeyShares, fixedRandom, orderedHook, rfcExtras, x25519Share } from './vectors/fixed-key-shares';
 import { resumed } from './vectors/rfc8448-resumed';
 import { simple } from './vectors/rfc8448-simple';
+import { rfc8448Core } from './vectors/rfc8448-core';
 import { clientHelloExtensionTypes } from './vectors/client-hello-extensions';
 
 const suite = cipherSuites[0x1301] as CipherSuite;
 const hex = (bytes: Uint8Array[]) => bytes.map(toHex).join('');
 
-function core(extra: Partial<TlsCoreOptions> & Pick<TlsCoreOptions, 'random' | 'keyShares'>) {
-  const secrets = new Map<string, string>();
-  const seen: ServerCertificateInfo[] = [];
-  const client = new TlsClientCore({
-    serverName: 'server',
-    port: 443,
-    cipherSuites: rfcCipherSuites,
-    supportedGroups: rfcAllGroups,
-    keyShareGroups: [0x001d],
-    signatureAlgorithms: rfcSignatureAlgorithms,
-    verifyServer: async (info) => void seen.push(info),
-    onSecret: (label, secret) => secrets.set(label, toHex(secret)),
-    minimumRsaModulusBits: 1024,
-    ...extra,
-  });
-  return { client, secrets, seen };
-}
-
 /** Replays §3 and returns the ticket its NewSessionTicket yields. */
 async function ticketFromSection3(): Promise<ResumptionTicket> {
   const tickets: ResumptionTicket[] = [];
-  const { client } = core({
+  const { core: client } = rfc8448Core({
     random: fixedRandom(simple.clientRandom),
     keyShares: fixedKeyShares({ 0x001d: () => x25519Share(simple.clientPrivateKey) }),
     clientHelloHook: orderedHook({
@@ -72,7 +44,11 @@ const section4Order = [0x0000, 0xff01, 0x000a, 0x0033, 0x002a, 0x002b, 0x000d, 0
 const section4Extras = { ...rfcExtras, 0x002a: new Uint8Array(0), 0x0015: new Uint8Array(0x57) };
 
 async function resumingClient(ticket: ResumptionTicket, now = 1_000 + resumed.ticketAgeMs) {
-  return core({
+  const {
+    core: client,
+    secrets,
+    seen,
+  } = rfc8448Core({
     random: fixedRandom(resumed.clientRandom),
     keyShares: fixedKeyShares({
       0x001d: () => x25519Share(resumed.clientPrivateKey),
@@ -82,6 +58,7 @@ async function resumingClient(ticket: ResumptionTicket, now = 1_000 + resumed.ti
     resumptionTicket: ticket,
     now: () => now,
   });
+  return { client, secrets, seen };
 }
 
 /** The server's EncryptedExtensions from §4's flight, decrypted with the derived server handshake key. */

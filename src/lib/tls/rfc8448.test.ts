@@ -6,48 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { concat } from '../bytes/concat';
 import { fromHex, toHex } from '../bytes/hex';
 import { parseCertificate as parseX509 } from '../identity/x509';
-import { TlsClientCore, type TlsCoreOptions } from './connection';
 import { clientAuth } from './vectors/rfc8448-client-auth';
 import { helloRetry } from './vectors/rfc8448-hrr';
 import { simple } from './vectors/rfc8448-simple';
-import {
-  fixedKeyShares,
-  fixedRandom,
-  orderedHook,
-  p256Share,
-  rfcAllGroups,
-  rfcCipherSuites,
-  rfcSignatureAlgorithms,
-  x25519Share,
-} from './vectors/fixed-key-shares';
+import { rfc8448Core } from './vectors/rfc8448-core';
+import { fixedKeyShares, fixedRandom, orderedHook, p256Share, x25519Share } from './vectors/fixed-key-shares';
 
 const hex = (bytes: Uint8Array[]) => bytes.map(toHex).join('');
 
-function rfcCore(extra: Partial<TlsCoreOptions> & Pick<TlsCoreOptions, 'random' | 'keyShares'>) {
-  const secrets = new Map<string, string>();
-  const seen: string[] = [];
-  const core = new TlsClientCore({
-    serverName: 'server',
-    port: 443,
-    cipherSuites: rfcCipherSuites,
-    supportedGroups: rfcAllGroups,
-    keyShareGroups: [0x001d],
-    signatureAlgorithms: rfcSignatureAlgorithms,
-    verifyServer: async (info) => {
-      seen.push(info.certSha256);
-    },
-    onSecret: (label, secret) => secrets.set(label, toHex(secret)),
-    now: () => 1_000,
-    // RFC 8448's server certificate holds a 1024-bit RSA key, below the default floor.
-    minimumRsaModulusBits: 1024,
-    ...extra,
-  });
-  return { core, secrets, seen };
-}
-
 describe('RFC 8448 §3 simple 1-RTT handshake', () => {
   it('reproduces every message, secret and record of the trace', async () => {
-    const { core, secrets, seen } = rfcCore({
+    const { core, secrets, seen } = rfc8448Core({
       random: fixedRandom(simple.clientRandom),
       keyShares: fixedKeyShares({ 0x001d: () => x25519Share(simple.clientPrivateKey) }),
       clientHelloHook: orderedHook({
@@ -81,7 +50,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
     const expectedFingerprint = toHex(
       new Uint8Array(await crypto.subtle.digest('SHA-256', leaf as BufferSource)),
     );
-    expect(seen).toEqual([expectedFingerprint]);
+    expect(seen.map((info) => info.certSha256)).toEqual([expectedFingerprint]);
     expect(toHex(core.server?.chain[0] ?? new Uint8Array())).toBe(toHex(leaf));
     expect(core.server?.spkiSha256).toBe(
       toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', parseX509(leaf).spki as BufferSource))),
@@ -108,7 +77,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
   });
 
   it('accepts the server flight one byte at a time', async () => {
-    const { core } = rfcCore({
+    const { core } = rfc8448Core({
       random: fixedRandom(simple.clientRandom),
       keyShares: fixedKeyShares({ 0x001d: () => x25519Share(simple.clientPrivateKey) }),
       clientHelloHook: orderedHook({
@@ -127,7 +96,7 @@ describe('RFC 8448 §3 simple 1-RTT handshake', () => {
 describe('RFC 8448 §5 HelloRetryRequest', () => {
   it('answers the HRR with the trace second ClientHello and reaches the trace client Finished', async () => {
     const padding = new Uint8Array(0xaf);
-    const { core, seen } = rfcCore({
+    const { core, seen } = rfc8448Core({
       random: fixedRandom(helloRetry.clientRandom),
       supportedGroups: [0x001d, 0x0017, 0x0018],
       keyShares: fixedKeyShares({
@@ -178,7 +147,7 @@ describe('RFC 8448 §6 client authentication', () => {
       ['verify'],
     );
     const signed: Uint8Array[] = [];
-    const { core, secrets } = rfcCore({
+    const { core, secrets } = rfc8448Core({
       random: fixedRandom(clientAuth.clientRandom),
       keyShares: fixedKeyShares({ 0x001d: () => x25519Share(clientAuth.clientPrivateKey) }),
       clientHelloHook: orderedHook({ 1: [0x0000, 0xff01, 0x000a, 0x0033, 0x002b, 0x000d, 0x002d, 0x001c] }),
@@ -226,7 +195,7 @@ describe('RFC 8448 §6 client authentication', () => {
       false,
       ['sign', 'verify'],
     )) as CryptoKeyPair;
-    const { core } = rfcCore({
+    const { core } = rfc8448Core({
       random: fixedRandom(clientAuth.clientRandom),
       keyShares: fixedKeyShares({ 0x001d: () => x25519Share(clientAuth.clientPrivateKey) }),
       clientHelloHook: orderedHook({ 1: [0x0000, 0xff01, 0x000a, 0x0033, 0x002b, 0x000d, 0x002d, 0x001c] }),
