@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBridge, type RunningBridge } from '../../bridge/server';
+import type { RunningBridge } from '../../bridge/server';
 import {
   closed,
   connectTunnel,
   opened,
   receive,
-  startTcpServer,
+  startBridgeToTcp,
   within,
   type TcpServer,
 } from '../../bridge/test-support';
@@ -16,13 +16,7 @@ let bridge: RunningBridge;
 let tcp: TcpServer;
 
 beforeAll(async () => {
-  tcp = await startTcpServer();
-  bridge = await startBridge({
-    listen: '127.0.0.1',
-    port: 0,
-    allow: [`127.0.0.1:${tcp.port}`],
-    log: () => {},
-  });
+  ({ bridge, tcp } = await startBridgeToTcp());
 });
 
 afterAll(async () => {

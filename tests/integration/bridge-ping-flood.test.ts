@@ -3,20 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBridge, type RunningBridge } from '../../bridge/server';
-import { startTcpServer, within, type TcpServer } from '../../bridge/test-support';
+import type { RunningBridge } from '../../bridge/server';
+import { startBridgeToTcp, within, type TcpServer } from '../../bridge/test-support';
 
 let bridge: RunningBridge;
 let tcp: TcpServer;
 
 beforeAll(async () => {
-  tcp = await startTcpServer();
-  bridge = await startBridge({
-    listen: '127.0.0.1',
-    port: 0,
-    allow: [`127.0.0.1:${tcp.port}`],
-    log: () => {},
-  });
+  ({ bridge, tcp } = await startBridgeToTcp());
 });
 
 afterAll(async () => {

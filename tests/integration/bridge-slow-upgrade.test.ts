@@ -2,13 +2,10 @@
 // only every connectionsCheckingInterval (30 s by default), so without a shorter interval a client dribbling
 // its request head would hold the connection three times longer than the timeout says. Over TLS the
 // handshake comes first, and node:tls gives it 120 s unless told otherwise.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge, type RunningBridge } from '../../bridge/server';
+import { makeCertificate, removeTempDirs, type TestCertificate } from '../support/tls-peers';
 
 let bridge: RunningBridge;
 
@@ -55,36 +52,15 @@ describe('a slow upgrade request', () => {
 
 describe('a slow TLS handshake', () => {
   let tlsBridge: RunningBridge;
-  let certDir: string;
+  let certificate: TestCertificate;
 
   beforeAll(() => {
-    certDir = mkdtempSync(join(tmpdir(), 'bridge-slow-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        join(certDir, 'key.pem'),
-        '-out',
-        join(certDir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    certificate = makeCertificate('ec', '127.0.0.1');
   });
 
   afterAll(async () => {
     await tlsBridge?.close();
-    rmSync(certDir, { recursive: true, force: true });
+    removeTempDirs();
   });
 
   it('is cut off at the header timeout (10 s), not the 120 s of node:tls', { timeout: 30_000 }, async () => {
@@ -92,7 +68,7 @@ describe('a slow TLS handshake', () => {
       listen: '127.0.0.1',
       port: 0,
       allow: ['127.0.0.1:9'],
-      tls: { cert: readFileSync(join(certDir, 'cert.pem')), key: readFileSync(join(certDir, 'key.pem')) },
+      tls: { cert: certificate.certPem, key: certificate.keyPem },
       log: () => {},
     });
     // The first bytes of a TLS record header, then silence.
