@@ -7,6 +7,9 @@ import { peerCertificateFromSession } from '../../mailhost/peer-certificate';
 import { toBase64Url } from '../../src/lib/bytes/base64';
 import { createCsr } from '../../src/lib/identity/csr';
 import { generateIdentityKey } from '../../src/lib/identity/keys';
+import { importIdentityPem } from '../../src/lib/identity/import';
+import { connectTcp } from '../../src/lib/node/tcp-transport';
+import { connectTls, MemorySessionCache } from '../../src/lib/tls/client';
 import { misfinB, rawRequest, selfSignedIdentity, type TestIdentity } from '../support/mailhost-client';
 import { addMailboxWithCert, invite, startTestHost, type TestHost } from '../support/mailhost-instance';
 
@@ -115,6 +118,30 @@ describe('TLS 1.3 resumption for GMAP', () => {
     const message = await rawRequest(host.port, `gemini://localhost/msgid/${last}\r\n`, { identity: alice });
     expect(message.body.split('\n')[0]).toBe('bob@localhost bob tester');
     expect(message.body).toContain('# resumed delivery');
+  });
+});
+
+describe("resumption with this project's own TLS client", () => {
+  it("the second GMAP request resumes the first one's session and is still the mailbox", async () => {
+    const identity = await importIdentityPem(alice.certPem + alice.keyPem, { extractable: false });
+    const cache = new MemorySessionCache();
+    const results: { resumed: boolean; response: string }[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const connection = await connectTls(await connectTcp('127.0.0.1', host.port), {
+        serverName: 'localhost',
+        port: host.port,
+        identity: { certificateChain: identity.certificateChain, privateKey: identity.privateKey },
+        verifyServer: async () => undefined,
+        resumption: { cache, key: `localhost:${host.port}:alice` },
+      });
+      await connection.write(new TextEncoder().encode('gemini://localhost/tag/Inbox\r\n'));
+      const response = new TextDecoder().decode(await connection.readAll(1 << 20));
+      results.push({ resumed: connection.resumed, response: response.slice(0, 15) });
+    }
+    expect(results).toEqual([
+      { resumed: false, response: '20 text/plain\r\n' },
+      { resumed: true, response: '20 text/plain\r\n' },
+    ]);
   });
 });
 

@@ -125,15 +125,7 @@ export class Network {
         },
         verifyServer: this.#verifyServer,
         timeoutMs,
-        ...(sessionKey === undefined
-          ? {}
-          : {
-              resumption: { cache: this.#sessions, key: sessionKey },
-              // A non-empty legacy_session_id (middlebox compatibility mode, RFC 8446 §D.4): the mail host
-              // looks a resumption up by it (Node asks for a session by that id, mailhost/resumption.ts), so
-              // with an empty one no ticket is ever accepted.
-              legacySessionId: crypto.getRandomValues(new Uint8Array(32)),
-            }),
+        ...(sessionKey === undefined ? {} : { resumption: { cache: this.#sessions, key: sessionKey } }),
       });
     } catch (error) {
       transport.close();

@@ -77,4 +77,25 @@ describe('connectTls with resumption', () => {
     expect(types).not.toContain(45);
     expect(types).not.toContain(41);
   });
+
+  it('sends a fresh 32-byte legacy_session_id only with a ticket (RFC 8446 §D.4; Node servers look sessions up by it)', async () => {
+    // Record header (5), handshake header (4), legacy_version (2), random (32): then the id's length byte.
+    const sessionIdLength = (record: Uint8Array) => record[5 + 4 + 2 + 32];
+    const now = Date.now();
+    const hellos: Uint8Array[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const cache = new MemorySessionCache();
+      cache.put('key', ticket(now));
+      const { transport, written } = closingTransport();
+      await connectTls(transport, { ...options, now: () => now, resumption: { cache, key: 'key' } }).catch(
+        () => undefined,
+      );
+      hellos.push(written[0] as Uint8Array);
+    }
+    expect(hellos.map(sessionIdLength)).toEqual([32, 32]);
+    expect(hellos[0]!.subarray(44, 76)).not.toEqual(hellos[1]!.subarray(44, 76));
+    const { transport, written } = closingTransport();
+    await connectTls(transport, options).catch(() => undefined);
+    expect(sessionIdLength(written[0] as Uint8Array)).toBe(0);
+  });
 });

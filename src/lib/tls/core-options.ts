@@ -73,7 +73,10 @@ export function handshakeConfig(options: TlsCoreOptions): HandshakeConfig {
     ],
     keyShareGroups: options.keyShareGroups ?? [NamedGroup.x25519, NamedGroup.secp256r1],
     signatureAlgorithms: options.signatureAlgorithms ?? offeredSignatureSchemes,
-    legacySessionId: options.legacySessionId ?? new Uint8Array(0),
+    // Offering a ticket, send a fresh 32-byte id (middlebox compatibility mode, RFC 8446 §D.4): Node's TLS
+    // server looks a stateful session up only by this id (mailhost/resumption.ts), never by the ticket.
+    legacySessionId:
+      options.legacySessionId ?? (options.resumptionTicket ? defaultRandom(32) : new Uint8Array(0)),
     clientHelloHook: options.clientHelloHook,
     logSecrets: options.onSecret !== undefined,
     minimumRsaModulusBits: options.minimumRsaModulusBits ?? minimumRsaModulusBits,
