@@ -35,6 +35,10 @@ const idleTunnels = 10_000;
 const idleProcesses = 4;
 const profileDir = process.env.BENCH_PROFILE;
 
+// The page process collects its garbage before each transfer, so one peer's leftovers (read buffers of
+// closed connections, frames) are not collected, and billed to the page, during the next peer's transfer.
+// bench/run.ts starts benchmarks with --expose-gc.
+const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
 const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
 const load = () =>
   loadavg()
@@ -120,7 +124,9 @@ async function measureThroughput(peers: Peer[], targetPid: number): Promise<Reco
   for (const peer of peers) samples[peer.name] = { down: [], up: [], rtt: [] };
   for (let pass = 0; pass < rounds; pass++) {
     for (const peer of peers) {
+      collectGarbage();
       const down = await download(await peer.open(), transferBytes, metersOf(peer));
+      collectGarbage();
       const up = await upload(await peer.open(), transferBytes, metersOf(peer));
       const rtt = await medianRtt(await peer.open(), roundTrips);
       samples[peer.name]!.down.push(down);

@@ -1,4 +1,5 @@
 // `npm run bench` runs every benchmark in bench/ (files named *.bench.ts); `npm run bench -- NAME` runs one.
+// Each runs with --expose-gc, so a benchmark can collect garbage between measurements.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +20,13 @@ if (chosen.length === 0) console.log('bench: no benchmarks yet');
 let failed = false;
 for (const name of chosen) {
   console.log(`\n== ${name} ==`);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, `${name}.bench.ts`)], {
-    stdio: 'inherit',
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(benchDir, `${name}.bench.ts`)],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (run.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -1,16 +1,16 @@
 // Buffers the bridge reads host data into. Each has frameRoom spare bytes in front of it, where the
 // WebSocket frame header is written, so a read goes to the page as one write without a copy
 // (ws-connection.ts sendInPlace). Full-size buffers are recycled once their frame is in the kernel: a bulk
-// transfer then reuses a handful of buffers instead of allocating and freeing 256 KB per read, which kept
+// transfer then reuses a handful of buffers instead of allocating and freeing 1 MB per read, which kept
 // V8's background threads busy sweeping freed array buffers.
 import { frameRoom } from './ws-frames';
 
 /** Read sizes grow from this while reads fill their buffer... */
 export const minReadBytes = 1024;
 /** ...up to this, and shrink back while they do not. */
-export const maxReadBytes = 256 * 1024;
-// At most this many spare full-size buffers are kept for all tunnels together (8 MB).
-const poolLimit = 32;
+export const maxReadBytes = 1024 * 1024;
+// At most this many spare full-size buffers are kept for all tunnels together (16 MB).
+const poolLimit = 16;
 const pool: Buffer[] = [];
 
 /** A buffer of `size` bytes with frameRoom bytes in front of it in the same memory. */
