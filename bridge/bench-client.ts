@@ -32,7 +32,7 @@ export function openThinWebSocket(url: string, origin?: string, timeoutMs = 10_0
     onread: {
       buffer: Buffer.allocUnsafe(readBufferBytes),
       callback: (length, buffer) => {
-        onRead(buffer.subarray(0, length));
+        onRead((buffer as Buffer).subarray(0, length));
         return true;
       },
     },

@@ -35,3 +35,22 @@ export function recycleReadBuffer(buffer: Buffer): void {
 export function pooledReadBuffers(): number {
   return pool.length;
 }
+
+/**
+ * The size of a connection's next read: it doubles while reads fill their buffer and halves while they use
+ * less than a quarter of it, between minReadBytes and maxReadBytes.
+ */
+export class ReadSize {
+  bytes = minReadBytes;
+
+  /** Takes a buffer for the next read, of the current size. */
+  take(): Buffer {
+    return takeReadBuffer(this.bytes);
+  }
+
+  /** Adjusts the size after a read put `length` bytes into a buffer of `capacity` bytes. */
+  adjust(length: number, capacity: number): void {
+    if (length === capacity) this.bytes = Math.min(this.bytes * 2, maxReadBytes);
+    else if (length < capacity / 4) this.bytes = Math.max(this.bytes / 2, minReadBytes);
+  }
+}

@@ -174,8 +174,8 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       return refuseUpgrade(socket, 429, 'too many new tunnels from this address', {
         'Retry-After': String(rate.retryAfterSeconds),
       });
-    socket.write(switchingProtocols(handshake.key));
     const ws = new PageConnection(socket, head, maxMessageBytes);
+    ws.acceptUpgrade(switchingProtocols(handshake.key));
     // The slot is taken before the next upgrade is looked at, so a burst cannot overshoot the caps.
     const slot = limits.acquire(ip);
     if (!slot.ok) {

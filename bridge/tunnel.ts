@@ -9,7 +9,7 @@ import { formatTunnelLine, type TunnelRecord } from './log';
 import type { HostPort } from './options';
 import type { PageConnection } from './ws-connection';
 import { frameRoom } from './ws-frames';
-import { maxReadBytes, minReadBytes, recycleReadBuffer, takeReadBuffer } from './read-buffers';
+import { ReadSize, recycleReadBuffer } from './read-buffers';
 
 export interface TunnelSettings {
   policy: DestinationPolicy;
@@ -96,8 +96,8 @@ export function openTunnel(
     data(chunk) {
       if (finished) return;
       if (!tcp) {
-        // Not connected yet: hold what the page sent (usually its ClientHello) and stop reading more.
-        pending.push(chunk);
+        // Not connected yet: keep a copy of what the page sent (usually its ClientHello) and stop reading.
+        pending.push(Buffer.from(chunk));
         ws.pause();
         return;
       }
@@ -108,7 +108,8 @@ export function openTunnel(
         tcpCorked = true;
         tcp.cork();
       }
-      tcp.write(chunk);
+      // The chunk is a view into the page connection's read buffer, kept from reuse until written.
+      tcp.write(chunk, ws.holdRead());
       // Not on write() returning false: that happens for any chunk above the socket's 16 KB high-water
       // mark, and pausing and resuming the page around every read costs two syscalls each time.
       if (tcp.writableLength > settings.bufferLimitBytes) ws.pause();
@@ -143,7 +144,7 @@ export function openTunnel(
 
   // Host -> page bytes as the reads deliver them (set by attach()).
   let onHostBytes: (buffer: Buffer, length: number) => void = () => {};
-  let readSize = minReadBytes;
+  const readSize = new ReadSize();
   // Reads from the host go into buffers that grow while reads fill them and shrink while they do not: bulk
   // transfers move up to 1 MB per read (one syscall and one frame where 64 KB reads took sixteen; in the
   // bridge benchmark the bridge's CPU per downloaded MB fell from 0.76 ms with 256 KB reads to 0.45 ms),
@@ -151,10 +152,9 @@ export function openTunnel(
   // the frame header is written, so a large read goes to the page as one write with no copy
   // (read-buffers.ts).
   const hostReads = {
-    buffer: () => takeReadBuffer(readSize),
+    buffer: () => readSize.take(),
     callback: (length: number, buffer: Buffer) => {
-      if (length === buffer.length) readSize = Math.min(readSize * 2, maxReadBytes);
-      else if (length < buffer.length / 4) readSize = Math.max(readSize / 2, minReadBytes);
+      readSize.adjust(length, buffer.length);
       onHostBytes(buffer, length);
       return true;
     },

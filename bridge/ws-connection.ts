@@ -2,7 +2,12 @@
 // handed over after the 101. Only what a byte tunnel needs: binary data both ways with flow control, ping
 // answers, and the closing handshake with a deadline. Frames are decoded by ws-frames.ts without gathering
 // messages; frames to the page are written as header + payload in one writev, without copying the payload.
+// Reads from the page go into reused buffers where the connection allows it (page-socket.ts): a read's
+// bytes are handed on as views, and its buffer is reused only once everything that holds on to them (the
+// tunnel's writes to the host) has let go.
 import type { Socket } from 'node:net';
+import { withOwnReadBuffers } from './page-socket';
+import { ReadSize, recycleReadBuffer } from './read-buffers';
 import {
   closePayload,
   frameHeader,
@@ -15,7 +20,10 @@ import {
 } from './ws-frames';
 
 export interface PageConnectionEvents {
-  /** Payload bytes of binary messages from the page, as they arrive (message boundaries are not kept). */
+  /**
+   * Payload bytes of binary messages from the page, as they arrive (message boundaries are not kept). The
+   * view is valid until this returns, unless held with holdRead().
+   */
   data(chunk: Buffer): void;
   /** Everything one read from the page held has been delivered (a chance to write it on as one batch). */
   readDone?(): void;
@@ -31,7 +39,19 @@ const copyBelowBytes = 4096;
 // Pings are not answered while more than this is waiting to be written to the page.
 const unansweredPingBytes = 64 * 1024;
 
+/** One read from the page: its buffer goes back for reuse once nothing holds it. */
+interface PageRead {
+  buffer: Buffer;
+  holds: number;
+}
+
 export class PageConnection {
+  private readonly socket: Socket;
+  /** Whether reads go into buffers from read-buffers.ts (else Node's own, one fresh buffer per read). */
+  readonly ownsReadBuffers: boolean;
+  private readonly readSize = new ReadSize();
+  private currentRead: PageRead | null = null;
+  private head: Buffer | null = null;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closeSent = false;
   private closeReceived = false;
@@ -47,11 +67,18 @@ export class PageConnection {
    * @param closeTimeoutMs how long the closing handshake may take before the socket is dropped
    */
   constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     head: Buffer,
     maxMessageBytes: number,
     private readonly closeTimeoutMs = 10_000,
   ) {
+    const adopted = withOwnReadBuffers(socket, {
+      buffer: () => this.readSize.take(),
+      callback: (length, buffer) => this.onRead(length, buffer as Buffer),
+    });
+    this.socket = adopted ?? socket;
+    this.ownsReadBuffers = adopted !== null;
+    socket = this.socket;
     this.decoder = new FrameDecoder(
       {
         data: (payload) => {
@@ -68,16 +95,24 @@ export class PageConnection {
     );
     socket.setTimeout(0);
     socket.setNoDelay(true);
-    // Back into the stream, so it is decoded once start() has listeners in place.
-    if (head.length > 0) socket.unshift(head);
+    // Decoded once start() has listeners in place: handed over then (own reads), or put back into the stream.
+    if (head.length > 0) {
+      if (this.ownsReadBuffers) this.head = head;
+      else socket.unshift(head);
+    }
     socket.pause();
+  }
+
+  /** Writes the server's handshake response (the 101), ahead of any frame. */
+  acceptUpgrade(response: string): void {
+    this.socket.write(response);
   }
 
   /** Starts reading; nothing is delivered before this. */
   start(events: PageConnectionEvents): void {
     this.events = events;
     const socket = this.socket;
-    socket.on('data', (chunk: Buffer) => this.onChunk(chunk));
+    if (!this.ownsReadBuffers) socket.on('data', (chunk: Buffer) => this.onChunk(chunk));
     socket.on('end', () => {
       // A FIN without a close frame is an abnormal closure; after one, the closing handshake is done.
       if (this.closeReceived) socket.end();
@@ -85,9 +120,48 @@ export class PageConnection {
     });
     socket.on('error', () => {}); // 'close' follows and reports 1006
     socket.on('close', () => this.reportClosed());
+    if (this.head) {
+      const head = this.head;
+      this.head = null;
+      this.onChunk(head);
+    }
     // A socket that closed before start() (the page hung up at once) emits no further 'close'.
     if (socket.closed) queueMicrotask(() => this.reportClosed());
     else if (!this.paused) socket.resume();
+  }
+
+  /**
+   * Keeps the buffer of the read being delivered (the one the current data() views point into) from being
+   * reused until the returned function is called, once whatever holds those views is done with them.
+   */
+  holdRead(): () => void {
+    const read = this.currentRead;
+    if (!read) return () => {};
+    read.holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.release(read);
+    };
+  }
+
+  private onRead(length: number, buffer: Buffer): boolean {
+    this.readSize.adjust(length, buffer.length);
+    const read = { buffer, holds: 1 };
+    this.currentRead = read;
+    try {
+      this.onChunk(buffer.subarray(0, length));
+    } finally {
+      this.currentRead = null;
+      this.release(read);
+    }
+    return true;
+  }
+
+  private release(read: PageRead): void {
+    read.holds -= 1;
+    if (read.holds === 0) recycleReadBuffer(read.buffer);
   }
 
   private reportClosed(): void {

@@ -88,7 +88,8 @@ export class FrameDecoder {
           this.payloadOffset += n;
           i += n;
           if (this.opcode === Opcode.binary || this.opcode === Opcode.continuation) this.sink.data(payload);
-          else this.control.push(payload);
+          // Copied: the chunk's memory may be reused once push() returns (ws-connection.ts).
+          else this.control.push(Buffer.from(payload));
           if (this.payloadLeft === 0) this.endOfFrame();
           continue;
         }
