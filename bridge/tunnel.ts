@@ -9,7 +9,7 @@ import { formatTunnelLine, type TunnelRecord } from './log';
 import type { HostPort } from './options';
 import type { PageConnection } from './ws-connection';
 import { frameRoom } from './ws-frames';
-import { ReadSize, recycleReadBuffer } from './read-buffers';
+import { isSharedReadBuffer, ReadSize, recycleReadBuffer } from './read-buffers';
 
 export interface TunnelSettings {
   policy: DestinationPolicy;
@@ -96,7 +96,7 @@ export function openTunnel(
     data(chunk) {
       if (finished) return;
       if (!tcp) {
-        // Not connected yet: keep a copy of what the page sent (usually its ClientHello) and stop reading.
+        // Not connected yet: keep what the page sent (usually its ClientHello) and stop reading.
         pending.push(Buffer.from(chunk));
         ws.pause();
         return;
@@ -108,8 +108,9 @@ export function openTunnel(
         tcpCorked = true;
         tcp.cork();
       }
-      // The chunk is a view into the page connection's read buffer, kept from reuse until written.
-      tcp.write(chunk, ws.holdRead());
+      // The chunk is a view into the page connection's read buffer: kept from reuse (or copied) until written.
+      const kept = ws.keep(chunk);
+      tcp.write(kept.bytes, kept.release);
       // Not on write() returning false: that happens for any chunk above the socket's 16 KB high-water
       // mark, and pausing and resuming the page around every read costs two syscalls each time.
       if (tcp.writableLength > settings.bufferLimitBytes) ws.pause();
@@ -203,14 +204,15 @@ export function openTunnel(
     onHostBytes = (buffer, length) => {
       if (finished || !ws.isOpen) return;
       record.bytesDown += length;
-      if (length >= coalesceBelowBytes) {
+      if (length >= coalesceBelowBytes && !isSharedReadBuffer(buffer)) {
         // Keeps its whole read buffer alive until written, so that is what it counts.
         const held = frameRoom + buffer.length;
         inFlightDown += held;
         if (waitingBytes > 0) flushWaiting();
         sendDown(buffer.subarray(0, length), held, buffer);
       } else {
-        // A small read is copied out, so a mostly empty read buffer is not held while it waits.
+        // A small read is copied out, so a mostly empty read buffer is not held while it waits (and the
+        // buffer small reads share is free for the next read).
         const chunk = Buffer.from(buffer.subarray(0, length));
         recycleReadBuffer(buffer);
         inFlightDown += length;

@@ -2,12 +2,12 @@
 // handed over after the 101. Only what a byte tunnel needs: binary data both ways with flow control, ping
 // answers, and the closing handshake with a deadline. Frames are decoded by ws-frames.ts without gathering
 // messages; frames to the page are written as header + payload in one writev, without copying the payload.
-// Reads from the page go into reused buffers where the connection allows it (page-socket.ts): a read's
+// Reads from the page go into reused buffers where the connection allows it (socket-reads.ts): a read's
 // bytes are handed on as views, and its buffer is reused only once everything that holds on to them (the
 // tunnel's writes to the host) has let go.
 import type { Socket } from 'node:net';
-import { withOwnReadBuffers } from './page-socket';
-import { ReadSize, recycleReadBuffer } from './read-buffers';
+import { withOwnReadBuffers } from './socket-reads';
+import { isSharedReadBuffer, ReadSize, recycleReadBuffer } from './read-buffers';
 import {
   closePayload,
   frameHeader,
@@ -22,7 +22,7 @@ import {
 export interface PageConnectionEvents {
   /**
    * Payload bytes of binary messages from the page, as they arrive (message boundaries are not kept). The
-   * view is valid until this returns, unless held with holdRead().
+   * view is valid until this returns: keep() gives one that may be kept longer.
    */
   data(chunk: Buffer): void;
   /** Everything one read from the page held has been delivered (a chance to write it on as one batch). */
@@ -131,18 +131,23 @@ export class PageConnection {
   }
 
   /**
-   * Keeps the buffer of the read being delivered (the one the current data() views point into) from being
-   * reused until the returned function is called, once whatever holds those views is done with them.
+   * A chunk from data() in a form that may be kept after data() returns, and the function to call once
+   * done with it: the chunk itself, its read buffer kept from reuse until then, or a copy when the read went
+   * into the buffer that small reads share (read-buffers.ts).
    */
-  holdRead(): () => void {
+  keep(chunk: Buffer): { bytes: Buffer; release: () => void } {
     const read = this.currentRead;
-    if (!read) return () => {};
+    if (!read) return { bytes: chunk, release: () => {} };
+    if (isSharedReadBuffer(read.buffer)) return { bytes: Buffer.from(chunk), release: () => {} };
     read.holds += 1;
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.release(read);
+    return {
+      bytes: chunk,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.release(read);
+      },
     };
   }
 

@@ -4,6 +4,7 @@
 // The first bytes pick the mode: 'D' + u32 MB = send that many, 'U' + u32 MB = read that many then reply
 // 1 byte, 'E' = echo from then on. Idle tunnels send 'Ex', wait for the 'x' and then stay silent.
 import { createServer } from 'node:net';
+import { withOwnReadBuffers } from '../../bridge/socket-reads';
 
 /** The request a client sends first (see above). */
 export function targetRequest(mode: 'D' | 'U' | 'E', megabytes = 0): Buffer {
@@ -15,12 +16,23 @@ export function targetRequest(mode: 'D' | 'U' | 'E', megabytes = 0): Buffer {
 
 function runTarget(): void {
   const block = Buffer.alloc(256 * 1024, 0xab);
-  const server = createServer((socket) => {
+  const server = createServer({ pauseOnConnect: true }, (accepted) => {
+    // Reads go into one reused buffer (Node's default is a fresh 64 KB buffer per read, which costs this
+    // process, and so the cores it shares with the server being measured, about five times the CPU).
+    const readBuffer = Buffer.allocUnsafe(1024 * 1024);
+    const socket =
+      withOwnReadBuffers(accepted, {
+        buffer: readBuffer,
+        callback: (length) => {
+          onData(readBuffer.subarray(0, length));
+          return true;
+        },
+      }) ?? accepted.on('data', (data: Buffer) => onData(data));
     socket.setNoDelay(true);
     socket.on('error', () => {});
     let mode = '';
     let remaining = 0;
-    socket.on('data', (data: Buffer) => {
+    const onData = (data: Buffer) => {
       if (mode === '') {
         mode = String.fromCharCode(data[0]!);
         if (mode !== 'E') remaining = data.readUInt32BE(1) * 1024 * 1024;
@@ -39,13 +51,15 @@ function runTarget(): void {
         }
       }
       if (mode === 'E') {
-        if (data.length > 0) socket.write(data);
+        // A copy: the read buffer is reused by the next read, maybe before this write is done.
+        if (data.length > 0) socket.write(Buffer.from(data));
       } else if (mode === 'U') {
         remaining -= data.length;
         // No FIN either: websockify's fork exits on it, before its CPU time can be read.
         if (remaining <= 0 && remaining + data.length > 0) socket.write('k');
       }
-    });
+    };
+    socket.resume();
   });
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
