@@ -153,6 +153,63 @@ describe('the bridge as a WebSocket server', () => {
     expect(await Promise.all([1, 2, 3].map(check))).toEqual([-1, -1, -1]);
   }, 90_000);
 
+  it('delivers every byte of several bulk uploads at once, in messages of mixed sizes, to a slow host', async () => {
+    // Page reads go into reused buffers (a shared one for small reads, own ones for large reads), handed
+    // to the host as views: each tunnel sends its own numbered pattern, so a buffer reused before its
+    // bytes were written, or one tunnel's bytes in another's stream, would show.
+    const total = 12 * 1024 * 1024;
+    const pattern = (seed: number, offset: number) => (offset * 13 + seed * 57 + (offset >> 12)) & 0xff;
+    const results = new Map<number, { got: number; bad: number }>();
+    const { bridge, tcp } = await setUp(
+      (socket) => {
+        let seed = -1;
+        const result = { got: 0, bad: -1 };
+        socket.on('data', (data: Buffer) => {
+          let start = 0;
+          if (seed < 0) {
+            seed = data[0]!;
+            results.set(seed, result);
+            start = 1;
+          }
+          for (let i = start; i < data.length; i++) {
+            if (result.bad < 0 && data[i] !== pattern(seed, result.got)) result.bad = result.got;
+            result.got += 1;
+          }
+          // A host that reads slowly, so the bridge's writes to it queue up while it reads on from the page.
+          socket.pause();
+          setTimeout(() => socket.resume(), 3);
+          if (result.got >= total) socket.write('k');
+        });
+        // A buffer limit above the largest read, so the bridge reads on from the page while earlier reads
+        // still wait to be written to the host.
+      },
+      { bufferLimitBytes: 4 * 1024 * 1024 },
+    );
+    const send = async (seed: number) => {
+      const ws = connectTunnel(bridge.url, '127.0.0.1', tcp.port);
+      await opened(ws);
+      const acked = receive(ws, 1, 60_000);
+      ws.send(Buffer.from([seed]));
+      let offset = 0;
+      let size = 1;
+      while (offset < total) {
+        // Sizes from 1 byte to 300 KB, so reads land both in the shared buffer and in buffers of their own.
+        size = (size * 7919 + seed) % 300_000 || 1;
+        const message = Buffer.alloc(Math.min(size, total - offset));
+        for (let i = 0; i < message.length; i++) message[i] = pattern(seed, offset + i);
+        offset += message.length;
+        ws.send(message);
+        while (ws.bufferedAmount > 4 * 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
+      }
+      await acked;
+      ws.close();
+    };
+    await within(Promise.all([1, 2, 3].map(send)), 80_000, 'the uploads');
+    expect([1, 2, 3].map((seed) => results.get(seed))).toEqual(
+      [1, 2, 3].map(() => ({ got: total, bad: -1 })),
+    );
+  }, 90_000);
+
   it('drops a connection whose page never answers the closing handshake, after the deadline', async () => {
     const events: string[] = [];
     const connection = new Promise<PageConnection>((resolve) => {
