@@ -110,6 +110,7 @@ function framed(
   };
   setReader(onChunk);
   const frames = new FrameSlabs();
+  let corked = false;
   return {
     send(data) {
       const extended = data.length < 126 ? 0 : data.length < 65536 ? 2 : 8;
@@ -128,6 +129,15 @@ function framed(
       const key = frames.maskKey();
       key.copy(frame, 2 + extended);
       maskFunction(data, key, frame, headerBytes, data.length);
+      // Frames sent in one turn of the event loop leave together, in one writev.
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(() => {
+          corked = false;
+          socket.uncork();
+        });
+      }
       socket.write(frame, written);
       // Keep a few frames queued so the pipe never runs dry while waiting for 'drain' (which only fires
       // once everything queued is in the kernel).
