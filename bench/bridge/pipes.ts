@@ -13,14 +13,30 @@ export interface Pipe {
 }
 
 export async function openTcp(port: number): Promise<Pipe> {
+  // Like the thin WebSocket client, reads go into one reused buffer, handed out as views.
+  const listeners: ((data: Buffer) => void)[] = [];
+  const readBuffer = Buffer.allocUnsafe(1024 * 1024);
   const socket: Socket = await new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
+    const s = connect(
+      {
+        port,
+        host: '127.0.0.1',
+        onread: {
+          buffer: readBuffer,
+          callback: (length) => {
+            for (const listener of listeners) listener(readBuffer.subarray(0, length));
+            return true;
+          },
+        },
+      },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   socket.setNoDelay(true);
   return {
     send: (data) => socket.write(data),
-    onData: (listener) => socket.on('data', listener),
+    onData: (listener) => listeners.push(listener),
     whenWritable: () => new Promise((resolve) => socket.once('drain', () => resolve())),
     close: () => socket.destroy(),
   };
