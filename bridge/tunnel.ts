@@ -1,7 +1,7 @@
 // One tunnel: one WebSocket from the page, one TCP connection to a checked IP address. Bytes pass through
 // untouched (they are TLS records; the bridge cannot read them). Either side closing closes the other, and
 // each direction is flow-controlled so neither a slow page nor a slow host makes the bridge buffer more
-// than about `bufferLimitBytes` plus one message per tunnel.
+// than about `bufferLimitBytes` plus one read (at most 1 MB, read-buffers.ts) per direction and tunnel.
 import { connect, type Socket } from 'node:net';
 import { CloseCode, closeReason } from './close-codes';
 import { checkDestination, type DestinationPolicy } from './destination';
