@@ -62,12 +62,33 @@ describe('read buffers', () => {
     expect(sizes[0]).toBe(minReadBytes * 2);
     expect(Math.max(...sizes)).toBe(maxReadBytes);
     expect(size.take().length).toBe(maxReadBytes);
-    // Half full: the size stays; under a quarter: it halves, down to the minimum.
-    size.adjust(maxReadBytes / 2, maxReadBytes);
-    expect(size.bytes).toBe(maxReadBytes);
-    size.adjust(100, maxReadBytes);
-    expect(size.bytes).toBe(maxReadBytes / 2);
+    // Under a quarter full, below the shared size: the size halves, down to the minimum.
+    size.bytes = 4096;
+    size.adjust(100, 4096);
+    expect(size.bytes).toBe(2048);
     for (let i = 0; i < 20; i++) size.adjust(0, size.bytes);
     expect(size.bytes).toBe(minReadBytes);
+  });
+
+  it('after a large read that was not full, reads into the shared buffer until one fills it', () => {
+    const size = new ReadSize();
+    while (size.bytes < maxReadBytes) size.adjust(size.bytes, size.bytes);
+    // Half full: the next read is a small one into the shared buffer, so an idle connection holds none.
+    size.adjust(maxReadBytes / 2, maxReadBytes);
+    expect(isSharedReadBuffer(size.take())).toBe(true);
+    // It filled: straight back to the size before.
+    size.adjust(size.bytes, size.bytes);
+    expect(size.bytes).toBe(maxReadBytes);
+    // Under a quarter full: back to half the size, after a small read that fills.
+    size.adjust(100, maxReadBytes);
+    expect(isSharedReadBuffer(size.take())).toBe(true);
+    size.adjust(size.bytes, size.bytes);
+    expect(size.bytes).toBe(maxReadBytes / 2);
+    // A small read that does not fill: the size shrinks from the small one.
+    size.adjust(10, size.bytes);
+    expect(isSharedReadBuffer(size.take())).toBe(true);
+    size.adjust(10, size.bytes);
+    expect(size.bytes).toBeLessThan(sharedBelowBytes);
+    expect(isSharedReadBuffer(size.take())).toBe(true);
   });
 });

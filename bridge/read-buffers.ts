@@ -18,6 +18,8 @@ export const minReadBytes = 1024;
 export const maxReadBytes = 1024 * 1024;
 /** Reads smaller than this go into the shared buffer, whose contents last only until the next read. */
 export const sharedBelowBytes = 16 * 1024;
+// The largest read size (sizes are minReadBytes times a power of two) that goes into the shared buffer.
+const largestSharedBytes = sharedBelowBytes / 2;
 // At most this many spare full-size buffers are kept for all tunnels together (16 MB).
 const poolLimit = 16;
 const pool: Buffer[] = [];
@@ -57,10 +59,14 @@ export function pooledReadBuffers(): number {
 
 /**
  * The size of a connection's next read: it doubles while reads fill their buffer and halves while they use
- * less than a quarter of it, between minReadBytes and maxReadBytes.
+ * less than a quarter of it, between minReadBytes and maxReadBytes. After a read that left a buffer of its
+ * own partly empty (the end of a burst, or a lull) the next read goes into the shared buffer, because Node
+ * takes the next buffer as soon as a read is done and an idle connection would hold it for as long as it
+ * stays idle; if that read fills the shared buffer, the size goes straight back.
  */
 export class ReadSize {
   bytes = minReadBytes;
+  private resumeBytes = 0;
 
   /** Takes a buffer for the next read, of the current size. */
   take(): Buffer {
@@ -69,7 +75,17 @@ export class ReadSize {
 
   /** Adjusts the size after a read put `length` bytes into a buffer of `capacity` bytes. */
   adjust(length: number, capacity: number): void {
-    if (length === capacity) this.bytes = Math.min(this.bytes * 2, maxReadBytes);
-    else if (length < capacity / 4) this.bytes = Math.max(this.bytes / 2, minReadBytes);
+    const resume = this.resumeBytes;
+    this.resumeBytes = 0;
+    if (length === capacity) {
+      this.bytes = resume > 0 ? resume : Math.min(capacity * 2, maxReadBytes);
+      return;
+    }
+    const next = length < capacity / 4 ? Math.max(capacity / 2, minReadBytes) : capacity;
+    if (next < sharedBelowBytes) this.bytes = next;
+    else {
+      this.resumeBytes = next;
+      this.bytes = largestSharedBytes;
+    }
   }
 }

@@ -1,6 +1,7 @@
 // Helpers shared by the bridge's integration tests and benchmark: a loopback TCP echo server, WebSocket
 // clients for the tunnel, and waits that always time out instead of hanging.
-import { createServer, type Server, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import type { BridgeOptions } from './options';
 import { startBridge, type RunningBridge } from './server';
@@ -152,4 +153,56 @@ export function receive(ws: WebSocket, total: number, ms = 10_000): Promise<Buff
     ms,
     `${total} bytes`,
   );
+}
+
+/** Polls `condition` every 5 ms until it holds; fails after `ms`. */
+export async function waitUntil(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
+  await within(
+    (async () => {
+      while (!condition()) await new Promise((r) => setTimeout(r, 5));
+    })(),
+    ms,
+    what,
+  );
+}
+
+/** A masked client frame (RFC 6455 §5.2), as a page sends it, with any payload length. */
+export function maskedFrame(opcode: number, payload: Buffer, fin = true): Buffer {
+  const length = payload.length;
+  const extended = length < 126 ? 0 : length < 65536 ? 2 : 8;
+  const frame = Buffer.alloc(2 + extended + 4 + length);
+  frame[0] = (fin ? 0x80 : 0) | opcode;
+  frame[1] = 0x80 | (extended === 0 ? length : extended === 2 ? 126 : 127);
+  if (extended === 2) frame.writeUInt16BE(length, 2);
+  if (extended === 8) frame.writeBigUInt64BE(BigInt(length), 2);
+  const key = randomBytes(4);
+  key.copy(frame, 2 + extended);
+  for (let i = 0; i < length; i++) frame[2 + extended + 4 + i] = payload[i]! ^ key[i & 3]!;
+  return frame;
+}
+
+/**
+ * Opens a tunnel on a plain socket, for tests that send crafted frames; resolves once the 101 has come.
+ * `early` goes in the same write as the upgrade request.
+ */
+export async function rawTunnel(
+  bridgeUrl: string,
+  host: string,
+  port: number,
+  early: Buffer = Buffer.alloc(0),
+): Promise<{ socket: Socket; received: () => Buffer }> {
+  const url = new URL(bridgeUrl);
+  const socket = connect(Number(url.port), url.hostname);
+  socket.on('error', () => {});
+  let answer = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => (answer = Buffer.concat([answer, chunk])));
+  const request =
+    `GET /tunnel?host=${host}&port=${port} HTTP/1.1\r\nHost: ${url.host}\r\n` +
+    `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n` +
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nOrigin: ${url.origin}\r\n\r\n`;
+  socket.write(Buffer.concat([Buffer.from(request), early]));
+  await waitUntil(() => answer.includes('\r\n\r\n'), 'the 101');
+  const status = answer.subarray(0, answer.indexOf('\r\n')).toString('latin1');
+  if (!status.startsWith('HTTP/1.1 101 ')) throw new Error(`upgrade refused: ${status}`);
+  return { socket, received: () => answer };
 }

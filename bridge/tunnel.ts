@@ -27,6 +27,8 @@ export interface Tunnel {
 
 // After the page closes, the host gets this long to take the last bytes before the socket is dropped.
 const lingerMs = 2_000;
+// What the page sent before the host connection is up is kept up to this much before the page is paused.
+const pendingLimitBytes = 16 * 1024;
 // Host chunks at least this big are framed on their own rather than gathered (see attach()).
 const coalesceBelowBytes = 16 * 1024;
 
@@ -57,6 +59,7 @@ export function openTunnel(
   let attempt: Socket | null = null;
   let finished = false;
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let inFlightDown = 0;
   let tcpPaused = false;
   let tcpCorked = false;
@@ -96,9 +99,12 @@ export function openTunnel(
     data(chunk) {
       if (finished) return;
       if (!tcp) {
-        // Not connected yet: keep what the page sent (usually its ClientHello) and stop reading.
+        // Not connected yet: keep a copy of what the page sent (usually its ClientHello). Reading goes on
+        // up to a bound, so a page that hangs up while the host is looked up and dialled is noticed (a
+        // paused connection reads nothing, not even the close).
         pending.push(Buffer.from(chunk));
-        ws.pause();
+        pendingBytes += chunk.length;
+        if (pendingBytes > pendingLimitBytes) ws.pause();
         return;
       }
       record.bytesUp += chunk.length;
@@ -112,8 +118,15 @@ export function openTunnel(
       const kept = ws.keep(chunk);
       tcp.write(kept.bytes, kept.release);
       // Not on write() returning false: that happens for any chunk above the socket's 16 KB high-water
-      // mark, and pausing and resuming the page around every read costs two syscalls each time.
-      if (tcp.writableLength > settings.bufferLimitBytes) ws.pause();
+      // mark, and pausing and resuming the page around every read costs two syscalls each time. What counts
+      // is the memory held: the queued bytes, and the whole read buffers their views keep from reuse.
+      if (tcp.writableLength > settings.bufferLimitBytes || ws.heldReadBytes > settings.bufferLimitBytes)
+        ws.pause();
+    },
+    readsReleased() {
+      // The host took bytes whose read buffers held the page back, without a 'drain' (which only comes
+      // after a write that returned false).
+      if (tcp && ws.isPaused && !finished) resumePageIfRoom(tcp);
     },
     readDone() {
       if (tcpCorked && !uncorkScheduled) {
@@ -139,6 +152,7 @@ export function openTunnel(
       }
       settings.log(formatTunnelLine(record, Date.now()));
       pending = [];
+      pendingBytes = 0;
       onClosed();
     },
   });
@@ -227,7 +241,7 @@ export function openTunnel(
         socket.pause();
       }
     };
-    socket.on('drain', () => ws.resume());
+    socket.on('drain', () => resumePageIfRoom(socket));
     socket.on('timeout', () => {
       if (finished) socket.destroy();
       else finish(CloseCode.timeout, 'idle timeout');
@@ -242,11 +256,17 @@ export function openTunnel(
     });
     const held = pending;
     pending = [];
+    pendingBytes = 0;
     for (const chunk of held) {
       record.bytesUp += chunk.length;
       socket.write(chunk);
     }
-    if (socket.writableLength <= settings.bufferLimitBytes) ws.resume();
+    resumePageIfRoom(socket);
+  }
+
+  function resumePageIfRoom(socket: Socket): void {
+    if (socket.writableLength <= settings.bufferLimitBytes && ws.heldReadBytes <= settings.bufferLimitBytes)
+      ws.resume();
   }
 
   function tryConnect(addresses: { address: string; family: number }[], index: number): void {

@@ -27,6 +27,8 @@ export interface PageConnectionEvents {
   data(chunk: Buffer): void;
   /** Everything one read from the page held has been delivered (a chance to write it on as one batch). */
   readDone?(): void;
+  /** A read buffer held through keep() has been let go of (heldReadBytes went down). */
+  readsReleased?(): void;
   /** The page broke the protocol or a limit; a close frame with `code` has been sent (RFC 6455 §7.1.7). */
   failed(code: number, reason: string): void;
   /** The socket has closed: with the page's close status, or 1006 when no close frame came (§7.1.5). */
@@ -43,6 +45,8 @@ const unansweredPingBytes = 64 * 1024;
 interface PageRead {
   buffer: Buffer;
   holds: number;
+  /** Whether keep() handed out a view of it, so it counts in heldReadBytes until released. */
+  kept: boolean;
 }
 
 export class PageConnection {
@@ -51,6 +55,7 @@ export class PageConnection {
   readonly ownsReadBuffers: boolean;
   private readonly readSize = new ReadSize();
   private currentRead: PageRead | null = null;
+  private heldBytes = 0;
   private head: Buffer | null = null;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closeSent = false;
@@ -93,6 +98,7 @@ export class PageConnection {
       },
       maxMessageBytes,
     );
+    socket.on('error', () => {}); // 'close' follows and reports 1006
     socket.setTimeout(0);
     socket.setNoDelay(true);
     // Decoded once start() has listeners in place: handed over then (own reads), or put back into the stream.
@@ -118,7 +124,6 @@ export class PageConnection {
       if (this.closeReceived) socket.end();
       else socket.destroy();
     });
-    socket.on('error', () => {}); // 'close' follows and reports 1006
     socket.on('close', () => this.reportClosed());
     if (this.head) {
       const head = this.head;
@@ -139,6 +144,10 @@ export class PageConnection {
     const read = this.currentRead;
     if (!read) return { bytes: chunk, release: () => {} };
     if (isSharedReadBuffer(read.buffer)) return { bytes: Buffer.from(chunk), release: () => {} };
+    if (!read.kept) {
+      read.kept = true;
+      this.heldBytes += read.buffer.length;
+    }
     read.holds += 1;
     let released = false;
     return {
@@ -151,9 +160,17 @@ export class PageConnection {
     };
   }
 
+  /**
+   * Bytes of read buffers kept from reuse by views handed out with keep(): the memory the page's data holds
+   * in the bridge, which can be far more than the bytes of the views themselves.
+   */
+  get heldReadBytes(): number {
+    return this.heldBytes;
+  }
+
   private onRead(length: number, buffer: Buffer): boolean {
     this.readSize.adjust(length, buffer.length);
-    const read = { buffer, holds: 1 };
+    const read = { buffer, holds: 1, kept: false };
     this.currentRead = read;
     try {
       this.onChunk(buffer.subarray(0, length));
@@ -166,7 +183,12 @@ export class PageConnection {
 
   private release(read: PageRead): void {
     read.holds -= 1;
-    if (read.holds === 0) recycleReadBuffer(read.buffer);
+    if (read.holds > 0) return;
+    recycleReadBuffer(read.buffer);
+    if (read.kept) {
+      this.heldBytes -= read.buffer.length;
+      this.events?.readsReleased?.();
+    }
   }
 
   private reportClosed(): void {

@@ -8,11 +8,13 @@ import type { RunningBridge } from '../../bridge/server';
 import {
   closed,
   connectTunnel,
+  maskedFrame,
   opened,
   receive,
   startBridgeToTcp,
   startTcpServer,
   within,
+  waitUntil,
   type TcpServer,
 } from '../../bridge/test-support';
 import { PageConnection } from '../../bridge/ws-connection';
@@ -35,23 +37,6 @@ afterEach(async () => {
   tcp = undefined;
   rawServer = undefined;
 });
-
-/** A masked client frame (RFC 6455 §5.2), payload under 126 bytes. */
-function maskedFrame(opcode: number, payload: Buffer, fin = true): Buffer {
-  const key = randomBytes(4);
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ key[i & 3]!));
-  return Buffer.concat([Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | payload.length]), key, masked]);
-}
-
-async function waitUntil(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
-  await within(
-    (async () => {
-      while (!condition()) await new Promise((r) => setTimeout(r, 5));
-    })(),
-    ms,
-    what,
-  );
-}
 
 describe('the bridge as a WebSocket server', () => {
   it('answers pings and carries a fragmented message as one byte stream', async () => {
