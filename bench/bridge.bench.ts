@@ -30,7 +30,7 @@ import { startWebsockify } from './bridge/websockify';
 const here = (path: string) => new URL(path, import.meta.url).pathname;
 const transferBytes = Number(process.env.BENCH_MB ?? 64) * 1024 * 1024;
 const roundTrips = 1_000;
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const idleTunnels = 10_000;
 const idleProcesses = 4;
 const profileDir = process.env.BENCH_PROFILE;
