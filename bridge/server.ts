@@ -10,7 +10,7 @@ import { parseAllowList, parseTarget, TargetError, type DestinationPolicy } from
 import { clientIp, TunnelLimits } from './limits';
 import { TunnelRateLimit } from './rate-limit';
 import { stdoutLog } from './log';
-import { defaults, parseOrigin, type BridgeOptions, type LookupFunction } from './options';
+import { defaults, parseOrigin, type BridgeOptions, type HostPort, type LookupFunction } from './options';
 import { isOriginAllowed } from './origin';
 import { createStaticHandler, securityHeaders } from './static-files';
 import { openTunnel, type Tunnel, type TunnelSettings } from './tunnel';
@@ -144,6 +144,16 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
 
+  // Outside the upgrade handler: a closure made there would keep the handler's whole scope, node:http's
+  // socket for the upgrade among it, for as long as the tunnel lives (a few KB for each idle tunnel).
+  const startTunnel = (ws: PageConnection, target: HostPort, ip: string) => {
+    const tunnel = openTunnel(ws, target, ip, settings, () => {
+      tunnels.delete(tunnel);
+      limits.release(ip);
+    });
+    tunnels.add(tunnel);
+  };
+
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     let url: URL;
@@ -183,11 +193,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       ws.close(CloseCode.limit, slot.reason);
       return;
     }
-    const tunnel = openTunnel(ws, target, ip, settings, () => {
-      tunnels.delete(tunnel);
-      limits.release(ip);
-    });
-    tunnels.add(tunnel);
+    startTunnel(ws, target, ip);
   });
 
   await new Promise<void>((resolve, reject) => {

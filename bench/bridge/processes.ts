@@ -11,9 +11,16 @@ export function fileLimit(): number {
   return Number(execFileSync('bash', ['-c', `${raiseFileLimit}; ulimit -n`], { encoding: 'utf8' }).trim());
 }
 
-/** Runs `node --import tsx ...args`, stdout piped (for waitFor), stderr passed through. */
-export function spawnNode(args: string[], options: { raiseFileLimit?: boolean; nodeFlags?: string[] } = {}) {
-  const node = [process.execPath, ...(options.nodeFlags ?? []), '--import', 'tsx', ...args];
+/**
+ * Runs `node --import tsx ...args` (`node ...args` for built JavaScript), stdout piped (for waitFor), stderr
+ * passed through.
+ */
+export function spawnNode(
+  args: string[],
+  options: { raiseFileLimit?: boolean; nodeFlags?: string[]; javascript?: boolean } = {},
+) {
+  const loader = options.javascript ? [] : ['--import', 'tsx'];
+  const node = [process.execPath, ...(options.nodeFlags ?? []), ...loader, ...args];
   return options.raiseFileLimit
     ? spawn('bash', ['-c', `${raiseFileLimit}; exec "$@"`, 'bash', ...node], {
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -17,12 +17,12 @@ export interface StartedApp {
 }
 
 /**
- * Starts the app exactly as `npm start` does after its build step (scripts/start.ts), on a free port, and
- * resolves with the URL it prints.
+ * Starts the app exactly as `npm start` does after its build step (`npm run build` made
+ * build-server/scripts/start.mjs from scripts/start.ts), on a free port, and resolves with the URL it prints.
  */
 export async function startApp(env: Record<string, string> = {}): Promise<StartedApp> {
   const dataDir = env.MISFIN_DATA ?? mkdtempSync(join(tmpdir(), 'misfin-app-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const child = spawn(process.execPath, ['build-server/scripts/start.mjs'], {
     env: { ...process.env, PORT: '0', MAILHOST_PORT: '0', MISFIN_DATA: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
