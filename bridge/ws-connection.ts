@@ -2,12 +2,11 @@
 // handed over after the 101. Only what a byte tunnel needs: binary data both ways with flow control, ping
 // answers, and the closing handshake with a deadline. Frames are decoded by ws-frames.ts without gathering
 // messages; frames to the page are written as header + payload in one writev, without copying the payload.
-// Reads from the page go into reused buffers where the connection allows it (socket-reads.ts): a read's
-// bytes are handed on as views, and its buffer is reused only once everything that holds on to them (the
-// tunnel's writes to the host) has let go.
+// Reads from the page go into reused buffers where the connection allows it (socket-reads.ts), lent out as
+// views (read-leases.ts).
 import type { Socket } from 'node:net';
 import { withOwnReadBuffers } from './socket-reads';
-import { isSharedReadBuffer, ReadSize, recycleReadBuffer } from './read-buffers';
+import { ReadLeases } from './read-leases';
 import {
   closePayload,
   frameHeader,
@@ -41,21 +40,11 @@ const copyBelowBytes = 4096;
 // Pings are not answered while more than this is waiting to be written to the page.
 const unansweredPingBytes = 64 * 1024;
 
-/** One read from the page: its buffer goes back for reuse once nothing holds it. */
-interface PageRead {
-  buffer: Buffer;
-  holds: number;
-  /** Whether keep() handed out a view of it, so it counts in heldReadBytes until released. */
-  kept: boolean;
-}
-
 export class PageConnection {
   private readonly socket: Socket;
   /** Whether reads go into buffers from read-buffers.ts (else Node's own, one fresh buffer per read). */
   readonly ownsReadBuffers: boolean;
-  private readonly readSize = new ReadSize();
-  private currentRead: PageRead | null = null;
-  private heldBytes = 0;
+  private readonly reads = new ReadLeases(() => this.events?.readsReleased?.());
   private head: Buffer | null = null;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closeSent = false;
@@ -78,8 +67,11 @@ export class PageConnection {
     private readonly closeTimeoutMs = 10_000,
   ) {
     const adopted = withOwnReadBuffers(socket, {
-      buffer: () => this.readSize.take(),
-      callback: (length, buffer) => this.onRead(length, buffer as Buffer),
+      buffer: () => this.reads.nextBuffer(),
+      callback: (length, buffer) => {
+        this.reads.deliver(length, buffer as Buffer, (chunk) => this.onChunk(chunk));
+        return true;
+      },
     });
     this.socket = adopted ?? socket;
     this.ownsReadBuffers = adopted !== null;
@@ -135,60 +127,14 @@ export class PageConnection {
     else if (!this.paused) socket.resume();
   }
 
-  /**
-   * A chunk from data() in a form that may be kept after data() returns, and the function to call once
-   * done with it: the chunk itself, its read buffer kept from reuse until then, or a copy when the read went
-   * into the buffer that small reads share (read-buffers.ts).
-   */
+  /** A chunk from data() in a form that may be kept after data() returns (see ReadLeases.keep). */
   keep(chunk: Buffer): { bytes: Buffer; release: () => void } {
-    const read = this.currentRead;
-    if (!read) return { bytes: chunk, release: () => {} };
-    if (isSharedReadBuffer(read.buffer)) return { bytes: Buffer.from(chunk), release: () => {} };
-    if (!read.kept) {
-      read.kept = true;
-      this.heldBytes += read.buffer.length;
-    }
-    read.holds += 1;
-    let released = false;
-    return {
-      bytes: chunk,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.release(read);
-      },
-    };
+    return this.reads.keep(chunk);
   }
 
-  /**
-   * Bytes of read buffers kept from reuse by views handed out with keep(): the memory the page's data holds
-   * in the bridge, which can be far more than the bytes of the views themselves.
-   */
+  /** Bytes of read buffers held by chunks from keep() that are not released yet. */
   get heldReadBytes(): number {
-    return this.heldBytes;
-  }
-
-  private onRead(length: number, buffer: Buffer): boolean {
-    this.readSize.adjust(length, buffer.length);
-    const read = { buffer, holds: 1, kept: false };
-    this.currentRead = read;
-    try {
-      this.onChunk(buffer.subarray(0, length));
-    } finally {
-      this.currentRead = null;
-      this.release(read);
-    }
-    return true;
-  }
-
-  private release(read: PageRead): void {
-    read.holds -= 1;
-    if (read.holds > 0) return;
-    recycleReadBuffer(read.buffer);
-    if (read.kept) {
-      this.heldBytes -= read.buffer.length;
-      this.events?.readsReleased?.();
-    }
+    return this.reads.heldBytes;
   }
 
   private reportClosed(): void {
