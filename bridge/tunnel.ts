@@ -120,8 +120,7 @@ export function openTunnel(
       // Not on write() returning false: that happens for any chunk above the socket's 16 KB high-water
       // mark, and pausing and resuming the page around every read costs two syscalls each time. What counts
       // is the memory held: the queued bytes, and the whole read buffers their views keep from reuse.
-      if (tcp.writableLength > settings.bufferLimitBytes || ws.heldReadBytes > settings.bufferLimitBytes)
-        ws.pause();
+      if (!hostHasRoom(tcp)) ws.pause();
     },
     readsReleased() {
       // The host took bytes whose read buffers held the page back, without a 'drain' (which only comes
@@ -264,9 +263,15 @@ export function openTunnel(
     resumePageIfRoom(socket);
   }
 
+  /** Whether the page's bytes on their way to the host hold less memory than the limit. */
+  function hostHasRoom(socket: Socket): boolean {
+    return (
+      socket.writableLength <= settings.bufferLimitBytes && ws.heldReadBytes <= settings.bufferLimitBytes
+    );
+  }
+
   function resumePageIfRoom(socket: Socket): void {
-    if (socket.writableLength <= settings.bufferLimitBytes && ws.heldReadBytes <= settings.bufferLimitBytes)
-      ws.resume();
+    if (hostHasRoom(socket)) ws.resume();
   }
 
   function tryConnect(addresses: { address: string; family: number }[], index: number): void {

@@ -93,11 +93,8 @@ export class PageConnection {
     socket.on('error', () => {}); // 'close' follows and reports 1006
     socket.setTimeout(0);
     socket.setNoDelay(true);
-    // Decoded once start() has listeners in place: handed over then (own reads), or put back into the stream.
-    if (head.length > 0) {
-      if (this.ownsReadBuffers) this.head = head;
-      else socket.unshift(head);
-    }
+    // Decoded in start(), once listeners are in place and before anything read later.
+    if (head.length > 0) this.head = head;
     socket.pause();
   }
 
