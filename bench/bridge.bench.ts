@@ -73,7 +73,7 @@ function medianTransfer(results: TransferResult[]): TransferResult {
 
 async function startBridge(targetPort: number): Promise<{ child: ChildProcess; url: string }> {
   // The bridge as `npm run bridge` runs it: built by esbuild, not compiled on the fly by tsx (whose
-  // keepNames gives every closure a name property, about 4 KB more per tunnel).
+  // keepNames gives every closure a name property, about 7 KB more per idle tunnel).
   execFileSync('npm', ['run', 'build:server', '--silent'], { cwd: here('..'), stdio: 'inherit' });
   const child = spawnNode(
     [

@@ -6,7 +6,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -125,7 +125,6 @@ describe('an upgraded page connection', () => {
   it('takes frames that came with the upgrade request, and reports a page that just hangs up', async () => {
     const { url, upgraded } = await serveUpgrades(false);
     const { port } = new URL(url);
-    const { connect } = await import('node:net');
     const socket = connect(Number(port), '127.0.0.1');
     const key = randomBytes(4);
     const payload = Buffer.from('early bytes');
